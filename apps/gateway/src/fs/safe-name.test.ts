@@ -29,7 +29,8 @@ describe("safeFileName", () => {
 
   it.each(hostile)("never produces a path-like or oversize name for %j", (id) => {
     const name = safeFileName(id);
-    expect(name).not.toMatch(/[/\\\u0000]/);
+    expect(name).not.toMatch(/[/\\]/);
+    expect(name.includes("\u0000")).toBe(false);
     expect(name).not.toContain("..");
     expect(name).not.toBe(".");
     expect(Buffer.byteLength(name)).toBeLessThanOrEqual(200);
