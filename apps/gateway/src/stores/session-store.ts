@@ -1,0 +1,300 @@
+import { randomUUID } from "node:crypto";
+import { join } from "node:path";
+import { GatewayError, type Logger, type Peer, silentLogger } from "@patchbay/core";
+import { JsonlWriter, readJsonFile, readJsonlTail, writeJsonAtomic } from "../fs/index.js";
+import { isSafeFileName, safeFileName } from "../fs/safe-name.js";
+
+/** One line of a session transcript. */
+export interface TranscriptEntry {
+  role: "user" | "assistant" | "system";
+  text: string;
+  /** Milliseconds since the epoch. */
+  at: number;
+  /** Platform message id (inbound) or first sent id (outbound). */
+  messageId?: string;
+  sender?: { id: string; name?: string };
+  /** Free-form extras (matchedBy, runtime, latency, …); must be JSON. */
+  meta?: Record<string, unknown>;
+}
+
+/** Where the last message of a session came from, so a reply or a cron can find its way back. */
+export interface SessionRoute {
+  channel: string;
+  accountId: string;
+  peer: Peer;
+  threadId?: string;
+}
+
+/** One entry of `sessions.json` (in the spirit of OpenClaw's session index). */
+export interface SessionIndexEntry {
+  sessionId: string;
+  /** Transcript file name, relative to the sessions dir. */
+  file: string;
+  createdAt: number;
+  updatedAt: number;
+  channel?: string;
+  lastRoute?: SessionRoute;
+  /** Lines appended to the current transcript. */
+  messages: number;
+}
+
+export interface SessionStoreOptions {
+  stateDir: string;
+  /** Normalised agent id (`[a-z0-9_-]`, up to 64); anything else is refused. */
+  agentId: string;
+  /** fsync transcript appends (default false: the inbound journal is the durable record). */
+  fsync?: boolean;
+  /** How long `updatedAt` changes may sit in memory before `sessions.json` is rewritten. Default 1000 ms. */
+  indexFlushMs?: number;
+  /** Transcript files kept open at once. Default 32. */
+  maxOpenFiles?: number;
+  now?: () => number;
+  logger?: Logger;
+}
+
+/** A session key that belongs to another agent (or to no agent) was used with this agent's store. */
+export class SessionScopeError extends GatewayError {
+  readonly agentId: string;
+
+  constructor(agentId: string) {
+    super("STATE_ERROR", `Session key does not belong to agent "${agentId}"`);
+    this.agentId = agentId;
+  }
+}
+
+const AGENT_ID = /^[a-z0-9_][a-z0-9_-]{0,63}$/;
+
+/**
+ * One agent's sessions under `<stateDir>/agents/<agentId>/sessions/`: `sessions.json` (session
+ * key → {@link SessionIndexEntry}) plus one append-only JSONL transcript per session. Every method
+ * refuses keys outside `agent:<agentId>:`, so a store can never read another agent's sessions.
+ * Open one store per agent per process (the gateway keeps them); two stores on the same dir would
+ * overwrite each other's index.
+ */
+export class SessionStore {
+  readonly agentId: string;
+  readonly dir: string;
+  readonly #indexPath: string;
+  readonly #index: Map<string, SessionIndexEntry>;
+  readonly #writers = new Map<string, JsonlWriter>();
+  /** Writers evicted from the LRU that may still be flushing. */
+  readonly #closing = new Map<string, Promise<void>>();
+  readonly #fsync: boolean;
+  readonly #flushMs: number;
+  readonly #maxOpen: number;
+  readonly #now: () => number;
+  readonly #logger: Logger;
+  #indexWrite: Promise<void> = Promise.resolve();
+  #flushTimer: NodeJS.Timeout | undefined;
+  #closed = false;
+
+  private constructor(options: SessionStoreOptions, dir: string, index: Map<string, SessionIndexEntry>) {
+    this.agentId = options.agentId;
+    this.dir = dir;
+    this.#indexPath = join(dir, "sessions.json");
+    this.#index = index;
+    this.#fsync = options.fsync ?? false;
+    this.#flushMs = options.indexFlushMs ?? 1000;
+    this.#maxOpen = Math.max(1, options.maxOpenFiles ?? 32);
+    this.#now = options.now ?? Date.now;
+    this.#logger = options.logger ?? silentLogger;
+  }
+
+  static async open(options: SessionStoreOptions): Promise<SessionStore> {
+    if (!AGENT_ID.test(options.agentId)) {
+      throw new GatewayError(
+        "STATE_ERROR",
+        `Invalid agent id for a session store: ${JSON.stringify(options.agentId)}`,
+      );
+    }
+    const logger = options.logger ?? silentLogger;
+    const dir = join(options.stateDir, "agents", options.agentId, "sessions");
+    const raw = await readJsonFile<unknown>(join(dir, "sessions.json"));
+    const index = new Map<string, SessionIndexEntry>();
+    const prefix = `agent:${options.agentId}:`;
+    if (raw !== undefined && (typeof raw !== "object" || raw === null || Array.isArray(raw))) {
+      throw new GatewayError("STATE_ERROR", `${join(dir, "sessions.json")} is not a session index`);
+    }
+    for (const [key, value] of Object.entries((raw ?? {}) as Record<string, unknown>)) {
+      // Never follow an index entry out of this folder or into another agent's keys.
+      if (!isIndexEntry(value) || !isSafeFileName(value.file) || !key.toLowerCase().startsWith(prefix)) {
+        logger.warn("ignoring a bad session index entry", { agentId: options.agentId });
+        continue;
+      }
+      index.set(key, value);
+    }
+    return new SessionStore(options, dir, index);
+  }
+
+  /** Appends one entry to the session's transcript, creating the session on first use. */
+  async append(sessionKey: string, entry: TranscriptEntry, route?: SessionRoute): Promise<void> {
+    this.#assertOwn(sessionKey);
+    this.#assertOpen();
+    // Everything up to writer.append is synchronous, so lines land in call order.
+    let session = this.#index.get(sessionKey);
+    let created: Promise<void> | undefined;
+    if (!session) {
+      session = this.#create(sessionKey, route);
+      created = this.#writeIndex();
+    }
+    const writer = this.#writer(session.file);
+    // A new session's index entry is on disk before its first line, so no transcript is orphaned.
+    if (created) void writer.exclusive(() => created.catch(() => {}));
+    const written = writer.append(entry);
+    session.messages++;
+    session.updatedAt = this.#now();
+    if (route) {
+      session.lastRoute = route;
+      session.channel = route.channel;
+    }
+    await Promise.all([created, written]);
+    this.#scheduleIndexWrite();
+  }
+
+  /** The last `limit` entries (default 50) of the session's current transcript, oldest first. */
+  async history(sessionKey: string, options: { limit?: number } = {}): Promise<TranscriptEntry[]> {
+    this.#assertOwn(sessionKey);
+    const session = this.#index.get(sessionKey);
+    if (!session) return [];
+    await this.#writers.get(session.file)?.flushed();
+    const { records, corrupt } = await readJsonlTail<TranscriptEntry>(
+      join(this.dir, session.file),
+      options.limit ?? 50,
+    );
+    if (corrupt > 0) this.#logger.warn("transcript has unreadable lines", { agentId: this.agentId, corrupt });
+    return records;
+  }
+
+  /** The index entry of one session. */
+  get(sessionKey: string): SessionIndexEntry | undefined {
+    this.#assertOwn(sessionKey);
+    const entry = this.#index.get(sessionKey);
+    return entry ? structuredClone(entry) : undefined;
+  }
+
+  /** Every session of this agent. */
+  list(): Array<{ sessionKey: string } & SessionIndexEntry> {
+    return [...this.#index].map(([sessionKey, entry]) => ({ sessionKey, ...structuredClone(entry) }));
+  }
+
+  /**
+   * Starts a fresh session for `sessionKey` (new id and transcript file); the old transcript stays
+   * on disk. Returns the new entry, or undefined when the key had no session.
+   */
+  async reset(sessionKey: string): Promise<SessionIndexEntry | undefined> {
+    this.#assertOwn(sessionKey);
+    const old = this.#index.get(sessionKey);
+    if (!old) return undefined;
+    const fresh = this.#create(sessionKey, old.lastRoute);
+    await this.#writeIndex();
+    return structuredClone(fresh);
+  }
+
+  /** Writes `sessions.json` now if anything changed. */
+  flush(): Promise<void> {
+    if (this.#flushTimer) {
+      clearTimeout(this.#flushTimer);
+      this.#flushTimer = undefined;
+      return this.#writeIndex();
+    }
+    return this.#indexWrite;
+  }
+
+  /** Flushes the index and closes every transcript file. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    await this.flush();
+    await Promise.all([...this.#writers.values()].map((w) => w.close()));
+    await Promise.all(this.#closing.values());
+    this.#writers.clear();
+  }
+
+  #assertOwn(sessionKey: string): void {
+    const prefix = `agent:${this.agentId}:`;
+    if (sessionKey.length <= prefix.length || !sessionKey.toLowerCase().startsWith(prefix)) {
+      throw new SessionScopeError(this.agentId);
+    }
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw new GatewayError("STATE_ERROR", "Session store is closed");
+  }
+
+  #create(sessionKey: string, route: SessionRoute | undefined): SessionIndexEntry {
+    const sessionId = randomUUID();
+    const now = this.#now();
+    const entry: SessionIndexEntry = {
+      sessionId,
+      file: `${safeFileName(sessionKey)}.${sessionId}.jsonl`,
+      createdAt: now,
+      updatedAt: now,
+      messages: 0,
+      ...(route ? { channel: route.channel, lastRoute: route } : {}),
+    };
+    this.#index.set(sessionKey, entry);
+    return entry;
+  }
+
+  #writer(file: string): JsonlWriter {
+    let writer = this.#writers.get(file);
+    if (writer) {
+      // Map order doubles as LRU order.
+      this.#writers.delete(file);
+      this.#writers.set(file, writer);
+      return writer;
+    }
+    writer = new JsonlWriter(join(this.dir, file), { fsync: this.#fsync });
+    // If this file's previous writer is still flushing, let it finish first so lines stay in order.
+    const closing = this.#closing.get(file);
+    if (closing) void writer.exclusive(() => closing);
+    this.#writers.set(file, writer);
+    while (this.#writers.size > this.#maxOpen) {
+      const [oldestFile, oldest] = this.#writers.entries().next().value as [string, JsonlWriter];
+      this.#writers.delete(oldestFile);
+      const done = oldest.close().catch((error: unknown) => {
+        this.#logger.warn("closing a transcript failed", { agentId: this.agentId, error: String(error) });
+      });
+      this.#closing.set(oldestFile, done);
+      void done.then(() => {
+        if (this.#closing.get(oldestFile) === done) this.#closing.delete(oldestFile);
+      });
+    }
+    return writer;
+  }
+
+  #scheduleIndexWrite(): void {
+    if (this.#flushTimer) return;
+    this.#flushTimer = setTimeout(() => {
+      this.#flushTimer = undefined;
+      this.#writeIndex().catch((error: unknown) => {
+        this.#logger.error("writing sessions.json failed", { agentId: this.agentId, error: String(error) });
+      });
+    }, this.#flushMs);
+    this.#flushTimer.unref();
+  }
+
+  #writeIndex(): Promise<void> {
+    const run = this.#indexWrite.then(() =>
+      writeJsonAtomic(this.#indexPath, Object.fromEntries(this.#index)),
+    );
+    this.#indexWrite = run.catch(() => {});
+    return run;
+  }
+}
+
+function isIndexEntry(value: unknown): value is SessionIndexEntry {
+  if (typeof value !== "object" || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return (
+    typeof v.sessionId === "string" &&
+    typeof v.file === "string" &&
+    typeof v.updatedAt === "number" &&
+    typeof v.createdAt === "number" &&
+    typeof v.messages === "number"
+  );
+}
+
+/** Opens `agentId`'s session store under `<stateDir>/agents/<agentId>/sessions/`. */
+export function openSessionStore(options: SessionStoreOptions): Promise<SessionStore> {
+  return SessionStore.open(options);
+}
