@@ -3,6 +3,14 @@ import { formatPath } from "./issues.js";
 
 export type SettingsRecord = Record<string, unknown>;
 
+/** Keys that belong to one account only: named accounts never inherit them from the channel level. */
+export const CREDENTIAL_KEYS: Readonly<Record<string, readonly string[]>> = {
+  telegram: ["botToken", "tokenFile", "webhookSecret"],
+  discord: ["token"],
+  slack: ["botToken", "appToken", "userToken", "signingSecret"],
+  whatsapp: ["authDir"],
+};
+
 /** One configured account of a channel, before secrets are resolved. */
 export interface AccountSection {
   channel: string;

@@ -2,6 +2,7 @@ import path from "node:path";
 import { ConfigError, type ConfigIssue } from "../errors.js";
 import {
   type AccountSection,
+  CREDENTIAL_KEYS,
   effectiveDmAccess,
   listAccountSections,
   type SettingsRecord,
@@ -14,14 +15,6 @@ import type { DiscordAccountConfig } from "./schema-discord.js";
 import type { SlackAccountConfig } from "./schema-slack.js";
 import type { TelegramAccountConfig } from "./schema-telegram.js";
 import type { WhatsAppAccountConfig } from "./schema-whatsapp.js";
-
-/** Keys that belong to one account only: named accounts never inherit them from the channel level. */
-const CREDENTIAL_KEYS: Record<string, readonly string[]> = {
-  telegram: ["botToken", "tokenFile", "webhookSecret"],
-  discord: ["token"],
-  slack: ["botToken", "appToken", "userToken", "signingSecret"],
-  whatsapp: ["authDir"],
-};
 
 type AllowEntry = string | number;
 

@@ -1,5 +1,6 @@
 import {
   type AccountSection,
+  CREDENTIAL_KEYS,
   channelSection,
   effectiveDmAccess,
   listAccountSections,
@@ -8,7 +9,7 @@ import {
 } from "./account-sections.js";
 import type { CheckContext } from "./check-agents.js";
 import { didYouMean } from "./did-you-mean.js";
-import { normalizeConfigAccountId } from "./ids.js";
+import { DEFAULT_ACCOUNT_ID, normalizeConfigAccountId } from "./ids.js";
 import { formatPath } from "./issues.js";
 import { KNOWN_CHANNEL_NAMES } from "./schema-channels.js";
 
@@ -158,6 +159,25 @@ function checkDuplicateAccountKeys(ctx: CheckContext, channel: string, section: 
   }
 }
 
+/** Channel-level credentials belong to `default`; with an accounts map lacking it they go unused. */
+function checkOrphanCredentials(
+  ctx: CheckContext,
+  channel: string,
+  channelLevel: SettingsRecord,
+  sections: readonly AccountSection[],
+): void {
+  if (sections.length === 0 || sections.some((s) => s.accountId === DEFAULT_ACCOUNT_ID)) return;
+  for (const key of CREDENTIAL_KEYS[channel] ?? []) {
+    if (channelLevel[key] === undefined) continue;
+    ctx.warnings.push({
+      path: `channels.${channel}.${key}`,
+      message:
+        `channels.${channel}.${key} is used only by the account named default, which is not configured ` +
+        `(accounts: ${sections.map((s) => s.accountId).join(", ")}); named accounts do not inherit credentials`,
+    });
+  }
+}
+
 /** Access rules per channel and account, Telegram id formats, unknown channel names. */
 export function checkChannels(ctx: CheckContext): void {
   const channels = ctx.config.channels;
@@ -180,6 +200,7 @@ export function checkChannels(ctx: CheckContext): void {
     const sections = listAccountSections(ctx.config, channel);
     const { accounts: _accounts, defaultAccount: _default, ...channelLevel } = section;
     checkDmAccess(ctx, channel, channelLevel, sections);
+    checkOrphanCredentials(ctx, channel, channelLevel, sections);
     if (channel === "telegram") {
       checkTelegramSection(ctx, channelLevel, ["channels", "telegram"]);
       for (const account of sections) {

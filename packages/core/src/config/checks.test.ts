@@ -266,6 +266,14 @@ describe("channel access", () => {
     ]);
   });
 
+  it("warns that channel-level credentials go unused when no default account exists", () => {
+    const warnings = warningsOf({ channels: { discord: { token: "t", accounts: { a: { token: "a" } } } } });
+    expect(paths(warnings)).toEqual(["channels.discord.token"]);
+    expect(warningsOf({ channels: { discord: { token: "t", accounts: { default: {}, a: {} } } } })).toEqual(
+      [],
+    );
+  });
+
   it("warns about an unknown channel name with a suggestion, and rejects clashing account keys", () => {
     const warnings = warningsOf({ channels: { telgram: { enabled: true } } });
     expect(warnings).toEqual([expect.objectContaining({ path: "channels.telgram", didYouMean: "telegram" })]);
