@@ -100,7 +100,10 @@ export function chunkText(text: string, options: ChunkTextOptions): string[] {
       chunks.push(whole);
       break;
     }
-    const windowEnd = Math.min(end, pos + limit);
+    // No chunk can reach past `limit` characters, nor (when lines are limited) past the line
+    // that would exceed maxLines even without fence lines.
+    const lastLine = line(Math.min(lines.length - 1, startLine + maxLines - 1));
+    const windowEnd = Math.min(end, pos + limit, Number.isFinite(maxLines) ? lastLine.end : end);
     // Cutting inside a fence marker line would leave a half fence that a platform may render.
     const insideMarker = (cut: number): boolean => {
       const current = line(lineAt(cut));
@@ -110,7 +113,7 @@ export function chunkText(text: string, options: ChunkTextOptions): string[] {
     let chosen: { cut: number; chunk: string } | null = null;
     for (const ignoreMaxLines of [false, true]) {
       for (const group of candidates) {
-        for (const { cut } of group) {
+        for (const { cut } of group()) {
           const chunk = render(cut, ignoreMaxLines);
           if (chunk !== null) {
             chosen = { cut, chunk };
@@ -154,7 +157,7 @@ function breakCandidates(
   windowEnd: number,
   startLine: number,
   insideMarker: (cut: number) => boolean,
-): Cut[][] {
+): Array<() => Cut[]> {
   const paragraphs: Cut[] = [];
   const preferredLines: Cut[] = [];
   const anyLines: Cut[] = [];
@@ -170,17 +173,25 @@ function breakCandidates(
     const blankThis = source.slice(current.start, current.end).trim() === "";
     if (current.after === null && blankNext && !blankThis) paragraphs.push(cut);
   }
-  const words: Cut[] = [];
-  for (let cut = windowEnd; cut > pos; cut--) {
-    const ch = source[cut];
-    if (ch !== "\n" && isSpace(ch) && !isSpace(source[cut - 1]) && !insideMarker(cut)) words.push({ cut });
-  }
-  const hard: Cut[] = [];
-  const hardInMarker: Cut[] = [];
-  for (let cut = windowEnd; cut > pos; cut--) {
-    const code = source.charCodeAt(cut - 1);
-    if (code >= 0xd800 && code <= 0xdbff && cut < source.length) continue;
-    (insideMarker(cut) ? hardInMarker : hard).push({ cut });
-  }
-  return [paragraphs.reverse(), preferredLines.reverse(), words, anyLines.reverse(), hard, hardInMarker];
+  const words = (): Cut[] => {
+    const found: Cut[] = [];
+    for (let cut = windowEnd; cut > pos; cut--) {
+      const ch = source[cut];
+      if (ch !== "\n" && isSpace(ch) && !isSpace(source[cut - 1]) && !insideMarker(cut)) found.push({ cut });
+    }
+    return found;
+  };
+  const hard = (inMarker: boolean) => (): Cut[] => {
+    const found: Cut[] = [];
+    for (let cut = windowEnd; cut > pos; cut--) {
+      const code = source.charCodeAt(cut - 1);
+      if (code >= 0xd800 && code <= 0xdbff && cut < source.length) continue;
+      if (insideMarker(cut) === inMarker) found.push({ cut });
+    }
+    return found;
+  };
+  paragraphs.reverse();
+  preferredLines.reverse();
+  anyLines.reverse();
+  return [() => paragraphs, () => preferredLines, words, () => anyLines, hard(false), hard(true)];
 }
