@@ -1,1 +1,8 @@
-export {};
+export {
+  type BroadcastRun,
+  type BroadcastRuns,
+  type BroadcastStrategy,
+  type ResolveBroadcastRunsParams,
+  resolveBroadcastRuns,
+  resolveBroadcastStrategy,
+} from "./broadcast.js";
