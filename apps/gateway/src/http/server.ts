@@ -1,0 +1,85 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Logger } from "@patchbay/core";
+
+export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
+
+export interface Route {
+  method: "GET" | "POST";
+  /** Exact path, or a prefix ending in `/` matched against the start of the path. */
+  path: string;
+  handler: RequestHandler;
+}
+
+/**
+ * The gateway's one HTTP server. Routes are looked up per request, so webhook endpoints follow the
+ * accounts running at that moment (a reload can never leave a stale or missing route behind).
+ */
+export class GatewayHttpServer {
+  readonly #server: Server;
+  readonly #routes: () => readonly Route[];
+  readonly #logger: Logger;
+
+  constructor(routes: () => readonly Route[], logger: Logger) {
+    this.#routes = routes;
+    this.#logger = logger;
+    this.#server = createServer((req, res) => void this.#handle(req, res));
+  }
+
+  async listen(port: number, host: string): Promise<{ port: number; url: string }> {
+    await new Promise<void>((resolve, reject) => {
+      this.#server.once("error", reject);
+      this.#server.listen(port, host, () => {
+        this.#server.off("error", reject);
+        resolve();
+      });
+    });
+    const address = this.#server.address() as AddressInfo;
+    const shownHost = host.includes(":") ? `[${host}]` : host;
+    return { port: address.port, url: `http://${shownHost}:${address.port}` };
+  }
+
+  async close(): Promise<void> {
+    await new Promise<void>((resolve) => {
+      this.#server.closeIdleConnections?.();
+      this.#server.close(() => resolve());
+      setTimeout(() => this.#server.closeAllConnections?.(), 2_000).unref();
+    });
+  }
+
+  async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = new URL(req.url ?? "/", "http://localhost").pathname;
+    const route = this.#routes().find(
+      (r) => r.method === req.method && (r.path === path || (r.path.endsWith("/") && path.startsWith(r.path))),
+    );
+    if (!route) {
+      sendJson(res, 404, { error: "not found" });
+      return;
+    }
+    try {
+      await route.handler(req, res);
+    } catch (error) {
+      this.#logger.error("http handler failed", { path, reason: error instanceof Error ? error.message : String(error) });
+      if (!res.headersSent) sendJson(res, 500, { error: "internal error" });
+      else res.end();
+    }
+  }
+}
+
+export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" });
+  res.end(text);
+}
+
+/** Reads a JSON request body of at most `limit` bytes. */
+export async function readJson(req: IncomingMessage, limit = 1_000_000): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) throw new Error("request body too large");
+    chunks.push(chunk as Buffer);
+  }
+  return JSON.parse(Buffer.concat(chunks).toString("utf8") || "null");
+}

@@ -1,0 +1,343 @@
+import {
+  buildGroupHistoryKey,
+  buildPairingReply,
+  type ChannelAdapter,
+  type InboundEnvelope,
+  type Logger,
+  matchesMentionPatterns,
+  normalizeAgentId,
+  type OutboundTarget,
+  type PairingStore,
+  parseAgentSessionKey,
+  type ResolvedAgentRoute,
+  resolveBroadcastRuns,
+  resolveBroadcastStrategy,
+  resolveGroupHistoryLimit,
+  resolveMentionGate,
+  resolveThreadSessionKey,
+  toGatewayError,
+} from "@patchbay/core";
+import type { SessionLanes } from "../lanes/index.js";
+import type { GroupContextLine } from "../runtimes/index.js";
+import { type InboundJournal, type JournaledEnvelope, journalKey, type SessionStore } from "../stores/index.js";
+import { decideAdmission } from "./admission.js";
+import type { ConfigSnapshot } from "./config-snapshot.js";
+import type { EventLog } from "./event-log.js";
+import type { GatewayMetrics } from "./gateway-metrics.js";
+import { GroupHistory } from "./group-history.js";
+
+/** What a user sees when their agent fails; the cause goes to the log only. */
+export const AGENT_APOLOGY = "Sorry, something went wrong while answering. Please try again in a moment.";
+
+/** A message pending on restart more often than this is given up (it keeps crashing us). */
+const MAX_REPLAYS = 3;
+const TRANSCRIPT_HISTORY = 20;
+
+export interface PipelineDeps {
+  snapshot: () => ConfigSnapshot;
+  journal: InboundJournal;
+  pairing: PairingStore;
+  lanes: SessionLanes;
+  sessions: (agentId: string) => Promise<SessionStore>;
+  /** The running adapter of an account, for outbound (account affinity: only the receiving one). */
+  adapter: (channel: string, accountId: string) => ChannelAdapter | undefined;
+  metrics: GatewayMetrics;
+  events: EventLog;
+  logger: Logger;
+  now?: () => number;
+}
+
+interface Run {
+  agentId: string;
+  sessionKey: string;
+}
+
+/**
+ * One message, end to end (DESIGN.md): journal + dedupe → admission → route → trigger gating →
+ * broadcast fan-out → session lane → agent runtime → outbound through the receiving account →
+ * transcript. `sink` is what adapters call; it resolves once the envelope is journaled, so the
+ * platform is acknowledged only for messages that can no longer be lost.
+ */
+export class Pipeline {
+  readonly #deps: PipelineDeps;
+  readonly #history = new GroupHistory();
+  readonly #inFlight = new Set<Promise<void>>();
+  readonly #now: () => number;
+
+  constructor(deps: PipelineDeps) {
+    this.#deps = deps;
+    this.#now = deps.now ?? Date.now;
+  }
+
+  readonly sink = async (envelope: InboundEnvelope): Promise<void> => {
+    const verdict = await this.#deps.journal.accept(envelope);
+    if (verdict === "duplicate") {
+      this.#deps.metrics.drops.inc({ channel: envelope.channel, reason: "duplicate" });
+      this.#deps.logger.debug("duplicate dropped", { channel: envelope.channel, accountId: envelope.accountId, id: envelope.id });
+      return;
+    }
+    this.#deps.metrics.inbound.inc({ channel: envelope.channel, account: envelope.accountId });
+    this.#track(this.#process(envelope, {}));
+  };
+
+  /** Re-runs messages received but not finished before the last stop or crash. */
+  replayPending(): number {
+    const pending = this.#deps.journal.pending();
+    for (const entry of pending) {
+      if (entry.replays > MAX_REPLAYS) {
+        void this.#deps.journal.markDone(entry.key, { status: "failed", reason: "replay-limit" });
+        this.#deps.logger.error("giving up on a message that failed on every restart", { key: entry.key });
+        continue;
+      }
+      this.#track(this.#process(entry.envelope, entry.sent));
+    }
+    return pending.length;
+  }
+
+  /** Waits for every message being processed (graceful shutdown). */
+  async drain(): Promise<void> {
+    while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight]);
+  }
+
+  #track(work: Promise<void>): void {
+    this.#inFlight.add(work);
+    void work.finally(() => this.#inFlight.delete(work));
+  }
+
+  async #process(envelope: JournaledEnvelope, alreadySent: Record<string, string[]>): Promise<void> {
+    const key = journalKey(envelope);
+    try {
+      const outcome = await this.#handle(envelope, alreadySent, key);
+      await this.#deps.journal.markDone(key, outcome);
+    } catch (error) {
+      const failure = toGatewayError(error);
+      this.#deps.logger.error("message processing failed", { key, code: failure.code, reason: failure.message });
+      await this.#deps.journal.markDone(key, { status: "failed", reason: failure.message }).catch(() => {});
+    }
+  }
+
+  async #handle(
+    envelope: JournaledEnvelope,
+    alreadySent: Record<string, string[]>,
+    key: string,
+  ): Promise<{ status: "replied" } | { status: "dropped"; reason: string }> {
+    const deps = this.#deps;
+    const snapshot = deps.snapshot();
+    const peerLabel = `${envelope.peer.kind}:${envelope.peer.id}`;
+    const base = {
+      at: this.#now(),
+      channel: envelope.channel,
+      accountId: envelope.accountId,
+      peer: peerLabel,
+      sender: envelope.sender.name ?? envelope.sender.id,
+      text: envelope.text,
+    };
+    const dropped = (category: string, reason: string, extra: Record<string, unknown> = {}) => {
+      deps.metrics.drops.inc({ channel: envelope.channel, reason: category });
+      deps.logger.info("message dropped", { channel: envelope.channel, accountId: envelope.accountId, peer: peerLabel, reason });
+      deps.events.add({ ...base, kind: "inbound", dropped: reason, ...extra });
+      return { status: "dropped" as const, reason };
+    };
+
+    const account = snapshot.account(envelope.channel, envelope.accountId);
+    if (!account) return dropped("no-account", "account is not configured");
+
+    // 2. Admission.
+    const admission = decideAdmission(envelope as InboundEnvelope, account, deps.pairing);
+    if (admission.verdict === "drop") return dropped("blocked", admission.reason);
+    if (admission.verdict === "pairing") {
+      if (!admission.created) return dropped("pairing", "pairing request pending (already answered)");
+      if (!alreadySent.pairing) {
+        const text = buildPairingReply({ channel: envelope.channel, code: admission.code, senderId: envelope.sender.id });
+        const sent = await this.#send(envelope, { text });
+        await deps.journal.markSent(key, "pairing", sent);
+      }
+      return dropped("pairing", "pairing code sent; message not processed");
+    }
+
+    // 3. Route (plus a Telegram topic's agentId override, spec §2.7 layering).
+    const explained = snapshot.router.explain({
+      channel: envelope.channel,
+      accountId: envelope.accountId,
+      peer: envelope.peer,
+      parentPeer: envelope.parentPeer ?? null,
+      guildId: envelope.guildId ?? null,
+      teamId: envelope.teamId ?? null,
+      memberRoleIds: envelope.memberRoleIds ?? null,
+    });
+    let route = explained.route;
+    if (admission.agentOverride) route = withAgent(route, admission.agentOverride);
+    if (envelope.threadId && envelope.channel === "slack") {
+      route = { ...route, sessionKey: resolveThreadSessionKey(route.sessionKey, envelope.threadId) };
+    }
+    deps.metrics.routes.inc({ channel: envelope.channel, matched_by: route.matchedBy });
+    const routed = {
+      agentId: route.agentId,
+      sessionKey: route.sessionKey,
+      matchedBy: route.matchedBy,
+      bindingIndex: explained.winner?.index ?? null,
+    };
+
+    // 4. Trigger gating (groups only): unmentioned lines become pending history.
+    const isGroup = envelope.peer.kind !== "direct";
+    const historyKey = buildGroupHistoryKey({
+      channel: envelope.channel,
+      accountId: envelope.accountId,
+      peerKind: envelope.peer.kind,
+      peerId: envelope.peer.id,
+    });
+    if (isGroup) {
+      const patterns = snapshot.mentionRegexes(route.agentId);
+      const gate = resolveMentionGate({
+        requireMention: admission.requireMention,
+        canDetectMention: true,
+        wasMentioned: envelope.mentionsBot || matchesMentionPatterns(envelope.text, patterns),
+        implicitMention: envelope.replyToBot,
+      });
+      if (gate.skip) {
+        const limit = resolveGroupHistoryLimit({ cfg: snapshot.config, accountConfig: account.settings });
+        this.#history.push(historyKey, contextLine(envelope), limit);
+        return dropped("not-mentioned", "not mentioned (kept as group history)", routed);
+      }
+    }
+    deps.events.add({ ...base, kind: "inbound", ...routed });
+
+    // 5. Broadcast fan-out (WhatsApp only; core returns the plain route otherwise).
+    const broadcast = resolveBroadcastRuns({
+      cfg: snapshot.config,
+      route,
+      channel: envelope.channel,
+      peer: envelope.peer,
+    });
+    for (const warning of broadcast.warnings) deps.logger.warn(warning);
+    const runs: Run[] = broadcast.runs.map((run) => ({ agentId: run.agentId, sessionKey: run.sessionKey }));
+    const groupHistory = isGroup ? this.#history.take(historyKey) : [];
+
+    // 6-9. One turn per run, in its session lane.
+    const single = runs.length === 1;
+    // A broadcast ignores one agent's failure (spec §5); a single turn's failure fails the message.
+    const turn = (run: Run) =>
+      this.#turn(envelope, run, route, groupHistory, alreadySent, key).catch((error: unknown) => {
+        if (single) throw error;
+        deps.logger.error(`Broadcast agent ${run.agentId} failed: ${toGatewayError(error).message}`);
+      });
+    if (!single) deps.logger.info(`Broadcasting message to ${runs.length} agents`);
+    if (runs.length > 1 && resolveBroadcastStrategy(snapshot.config) === "sequential") {
+      for (const run of runs) await turn(run);
+    } else {
+      await Promise.all(runs.map(turn));
+    }
+    return { status: "replied" };
+  }
+
+  async #turn(
+    envelope: JournaledEnvelope,
+    run: Run,
+    route: ResolvedAgentRoute,
+    groupHistory: GroupContextLine[],
+    alreadySent: Record<string, string[]>,
+    key: string,
+  ): Promise<void> {
+    const deps = this.#deps;
+    const part = `reply:${run.agentId}`;
+    if (alreadySent[part]) return;
+    await deps.lanes.run(run.sessionKey, async (signal) => {
+      const snapshot = deps.snapshot();
+      const runtime = snapshot.runtime(run.agentId);
+      const sessions = await deps.sessions(run.agentId);
+      const started = this.#now();
+      const history = (await sessions.history(run.sessionKey, { limit: TRANSCRIPT_HISTORY }))
+        .filter((entry) => entry.role !== "system")
+        .map((entry) => ({ role: entry.role as "user" | "assistant", text: entry.text, at: entry.at }));
+      const target = this.#target(envelope);
+      const adapter = deps.adapter(envelope.channel, envelope.accountId);
+      const typing = adapter?.sendTyping?.(target).catch(() => {});
+      let text: string;
+      try {
+        const reply = await runtime.run(
+          {
+            agentId: run.agentId,
+            sessionKey: run.sessionKey,
+            channel: envelope.channel,
+            accountId: envelope.accountId,
+            peer: envelope.peer,
+            ...(envelope.threadId ? { threadId: envelope.threadId } : {}),
+            sender: envelope.sender,
+            text: envelope.text,
+            messageId: envelope.id,
+            timestamp: envelope.timestamp,
+            groupHistory,
+            history,
+            workspaceDir: snapshot.agentPaths(run.agentId).workspace,
+          },
+          signal,
+        );
+        text = reply.text;
+      } catch (error) {
+        const failure = toGatewayError(error);
+        deps.logger.error("agent failed", { agentId: run.agentId, code: failure.code, reason: failure.message });
+        text = AGENT_APOLOGY;
+      }
+      await typing;
+      const routeInfo = { channel: envelope.channel, accountId: envelope.accountId, peer: envelope.peer };
+      await sessions.append(
+        run.sessionKey,
+        { role: "user", text: envelope.text, at: envelope.timestamp, messageId: envelope.id, sender: { id: envelope.sender.id, ...(envelope.sender.name ? { name: envelope.sender.name } : {}) }, meta: { matchedBy: route.matchedBy } },
+        routeInfo,
+      );
+      if (text.trim() === "") return;
+      const ids = await this.#send(envelope, {
+        text,
+        ...(envelope.peer.kind !== "direct" ? { replyToId: envelope.id } : {}),
+      });
+      await deps.journal.markSent(key, part, ids);
+      await sessions.append(run.sessionKey, { role: "assistant", text, at: this.#now(), ...(ids[0] ? { messageId: ids[0] } : {}) }, routeInfo);
+      deps.metrics.turnSeconds.observe({ agent: run.agentId, runtime: runtime.type }, (this.#now() - started) / 1000);
+      deps.events.add({
+        at: this.#now(),
+        kind: "reply",
+        channel: envelope.channel,
+        accountId: envelope.accountId,
+        peer: `${envelope.peer.kind}:${envelope.peer.id}`,
+        text,
+        agentId: run.agentId,
+        sessionKey: run.sessionKey,
+      });
+    });
+  }
+
+  #target(envelope: JournaledEnvelope): OutboundTarget {
+    return {
+      channel: envelope.channel,
+      accountId: envelope.accountId,
+      peer: envelope.peer,
+      ...(envelope.threadId ? { threadId: envelope.threadId } : {}),
+    };
+  }
+
+  /** Outbound through the account that received the message, and no other (account affinity). */
+  async #send(envelope: JournaledEnvelope, message: { text: string; replyToId?: string }): Promise<string[]> {
+    const adapter = this.#deps.adapter(envelope.channel, envelope.accountId);
+    if (!adapter) throw new Error(`account ${envelope.channel}/${envelope.accountId} is not running; reply not sent`);
+    const sent = await adapter.send(this.#target(envelope), message);
+    this.#deps.metrics.outbound.inc({ channel: envelope.channel, account: envelope.accountId }, sent.ids.length);
+    return sent.ids;
+  }
+}
+
+function contextLine(envelope: JournaledEnvelope): GroupContextLine {
+  return {
+    senderId: envelope.sender.id,
+    ...(envelope.sender.name ? { senderName: envelope.sender.name } : {}),
+    text: envelope.text,
+    timestamp: envelope.timestamp,
+  };
+}
+
+function withAgent(route: ResolvedAgentRoute, override: string): ResolvedAgentRoute {
+  const agentId = normalizeAgentId(override);
+  const rest = parseAgentSessionKey(route.sessionKey)?.rest ?? "main";
+  const sessionKey = `agent:${agentId}:${rest}`;
+  const mainSessionKey = `agent:${agentId}:main`;
+  return { ...route, agentId, sessionKey, mainSessionKey, lastRoutePolicy: sessionKey === mainSessionKey ? "main" : "session" };
+}
