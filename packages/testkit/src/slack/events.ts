@@ -1,0 +1,103 @@
+import { randomUUID } from "node:crypto";
+import type { SlackEventCallback, SlackWireEvent, SlackWireFile } from "./wire.js";
+import { channelTypeOf, type FakeConversation, type FakeInstallation } from "./world.js";
+
+/** What a scripted user message looks like before it becomes events. */
+export interface MessageSpec {
+  conversation: FakeConversation;
+  user: string;
+  text: string;
+  ts: string;
+  threadTs?: string;
+  /** Author of the thread's parent (Slack sets `parent_user_id` on replies). */
+  parentUserId?: string;
+  subtype?: string;
+  files?: SlackWireFile[];
+  /** For messages posted by a bot: its bot id and name. */
+  bot?: { botId: string; name: string; appId: string };
+}
+
+/** The `message` event Slack sends for `spec`. */
+export function messageEvent(spec: MessageSpec): SlackWireEvent {
+  const { conversation } = spec;
+  const event: SlackWireEvent = {
+    type: "message",
+    channel: conversation.id,
+    channel_type: channelTypeOf(conversation.kind),
+    user: spec.user,
+    text: spec.text,
+    ts: spec.ts,
+    event_ts: spec.ts,
+    team: conversation.teamId,
+  };
+  if (spec.subtype) event.subtype = spec.subtype;
+  if (spec.bot) {
+    event.bot_id = spec.bot.botId;
+    event.bot_profile = {
+      id: spec.bot.botId,
+      name: spec.bot.name,
+      app_id: spec.bot.appId,
+      team_id: conversation.teamId,
+    };
+  } else {
+    event.client_msg_id = randomUUID();
+  }
+  if (spec.threadTs) {
+    event.thread_ts = spec.threadTs;
+    if (spec.parentUserId) event.parent_user_id = spec.parentUserId;
+  }
+  if (spec.files) event.files = spec.files;
+  return event;
+}
+
+/** The `app_mention` event Slack sends alongside the message when a bot is mentioned (no channel_type). */
+export function appMentionEvent(spec: MessageSpec): SlackWireEvent {
+  const event: SlackWireEvent = {
+    type: "app_mention",
+    channel: spec.conversation.id,
+    user: spec.user,
+    text: spec.text,
+    ts: spec.ts,
+    event_ts: spec.ts,
+    team: spec.conversation.teamId,
+    client_msg_id: randomUUID(),
+  };
+  if (spec.threadTs) event.thread_ts = spec.threadTs;
+  return event;
+}
+
+/** Wraps `event` in the `event_callback` body Slack sends to the app of `installation`. */
+export function eventCallback(
+  installation: FakeInstallation,
+  event: SlackWireEvent,
+  eventId: string,
+  eventTimeSec: number,
+): SlackEventCallback {
+  return {
+    token: "fake-verification-token",
+    team_id: installation.teamId,
+    context_team_id: installation.teamId,
+    context_enterprise_id: null,
+    api_app_id: installation.appId,
+    event,
+    type: "event_callback",
+    event_id: eventId,
+    event_time: eventTimeSec,
+    authorizations: [
+      {
+        enterprise_id: null,
+        team_id: installation.teamId,
+        user_id: installation.botUserId,
+        is_bot: true,
+        is_enterprise_install: false,
+      },
+    ],
+    is_ext_shared_channel: false,
+    event_context: `4-${Buffer.from(eventId).toString("base64url")}`,
+  };
+}
+
+/** The bot user ids mentioned as `<@U…>` (or `<@U…|name>`) in `text`. */
+export function mentionedUserIds(text: string): string[] {
+  return [...text.matchAll(/<@([UW][A-Z0-9]+)(?:\|[^>]*)?>/g)].map((m) => m[1] as string);
+}

@@ -1,0 +1,534 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { closeServer, listenOnLoopback } from "../net.js";
+import {
+  appMentionEvent,
+  eventCallback,
+  type MessageSpec,
+  mentionedUserIds,
+  messageEvent,
+} from "./events.js";
+import { type SlackFaultSpec, SlackFaults } from "./faults.js";
+import { type HttpDelivery, postSignedEvent, type SignatureMode } from "./http-events.js";
+import { type SocketDelivery, SocketModeServer } from "./socket-mode.js";
+import { Waiters } from "./waiters.js";
+import { type FakeApiCall, type FakePostedMessage, SlackWebApi } from "./web-api.js";
+import type { SlackEventCallback, SlackWireEvent, SlackWireFile } from "./wire.js";
+import {
+  channelTypeOf,
+  type FakeApp,
+  type FakeConversation,
+  type FakeConversationKind,
+  type FakeInstallation,
+  type FakeUser,
+  type FakeWorkspace,
+  SlackWorld,
+} from "./world.js";
+
+export interface FakeSlackOptions {
+  /** Clock for event times, request timestamps and message ts (default `Date.now`). */
+  now?: () => number;
+  /** WebSocket ping interval per Socket Mode connection (default 10 s). */
+  pingIntervalMs?: number;
+  /** How long a Socket Mode delivery waits for the app's ack (default 3 s, Slack's own deadline). */
+  ackTimeoutMs?: number;
+  /** Echo every bot post back to the workspace's apps as a `message` event, as Slack does (default true). */
+  echoBotMessages?: boolean;
+}
+
+/** How to deliver an event: Socket Mode when the app is connected, else its HTTP event URL. */
+export interface DeliveryOptions {
+  via?: "auto" | "socket" | "http";
+  /** HTTP only: how the request is signed (default valid). */
+  signature?: SignatureMode;
+  /** Marks the delivery as Slack's n-th retry (Socket Mode `retry_attempt`, HTTP `X-Slack-Retry-Num`). */
+  retryNum?: number;
+  retryReason?: string;
+}
+
+/** One event delivered to one app. */
+export interface EventDelivery {
+  appId: string;
+  eventId: string;
+  body: SlackEventCallback;
+  result: SocketDelivery | HttpDelivery;
+}
+
+export interface UserMessageInput extends DeliveryOptions {
+  /** Conversation id (C…, G…, D…); use `fake.imWith(team, user).id` for a DM. */
+  channel: string;
+  user: string;
+  text: string;
+  /** Post as a reply in this thread. */
+  threadTs?: string;
+  subtype?: string;
+  files?: SlackWireFile[];
+  /** Only these apps receive it (default: every app installed in the workspace). */
+  appIds?: string[];
+  /**
+   * `auto` (Slack's behaviour): every app gets `message`, and a mentioned bot's app also
+   * `app_mention`, both at once. `only`: mentioned apps get just `app_mention` (apps that do not
+   * subscribe to message events). `none`: `message` only.
+   */
+  appMention?: "auto" | "only" | "none";
+}
+
+export interface UserMessage {
+  ts: string;
+  deliveries: EventDelivery[];
+}
+
+export interface PostFilter {
+  channel?: string;
+  token?: string;
+  teamId?: string;
+  threadTs?: string;
+}
+
+/**
+ * A fake Slack on 127.0.0.1: the Web API under `/api/`, Socket Mode over WebSocket, and signed
+ * Events API requests to apps' HTTP endpoints. Several workspaces and apps; records every call and
+ * which token made it; scripted faults. No test-framework imports, so the gateway's dev playground
+ * can run it too.
+ */
+export class FakeSlack {
+  readonly world = new SlackWorld();
+  readonly #now: () => number;
+  readonly #echo: boolean;
+  readonly #waiters = new Waiters();
+  readonly #faults = new SlackFaults();
+  readonly #calls: FakeApiCall[] = [];
+  readonly #posts: FakePostedMessage[] = [];
+  readonly #consumed = new Set<FakePostedMessage>();
+  readonly #deliveries: EventDelivery[] = [];
+  readonly #pendingEchoes = new Set<Promise<unknown>>();
+  readonly #sockets: SocketModeServer;
+  readonly #api: SlackWebApi;
+  #server: Server | undefined;
+  #port = 0;
+  #tsSeq = 0;
+  #eventSeq = 0;
+
+  constructor(options: FakeSlackOptions = {}) {
+    this.#now = options.now ?? Date.now;
+    this.#echo = options.echoBotMessages ?? true;
+    this.#sockets = new SocketModeServer({
+      waiters: this.#waiters,
+      pingIntervalMs: options.pingIntervalMs ?? 10_000,
+      ackTimeoutMs: options.ackTimeoutMs ?? 3_000,
+    });
+    this.#api = new SlackWebApi(this.world, {
+      socketUrl: (appId) =>
+        `ws://127.0.0.1:${this.#port}/link/?ticket=${this.#sockets.issueTicket(appId)}&app_id=${appId}`,
+      nextTs: () => this.nextTs(),
+      posted: (message) => this.#posted(message),
+    });
+  }
+
+  /** Starts listening on 127.0.0.1 (random port) and returns the base URL. */
+  async start(): Promise<string> {
+    const server = createServer((req, res) => this.#onRequest(req, res));
+    this.#sockets.attach(server);
+    this.#port = await listenOnLoopback(server);
+    this.#server = server;
+    return this.baseUrl;
+  }
+
+  async stop(): Promise<void> {
+    this.#waiters.failAll("stopped");
+    this.#sockets.close();
+    await Promise.allSettled([...this.#pendingEchoes]);
+    if (this.#server) await closeServer(this.#server);
+    this.#server = undefined;
+  }
+
+  get baseUrl(): string {
+    return `http://127.0.0.1:${this.#port}`;
+  }
+
+  /** The Web API root to give the SDK (`slackApiUrl`), trailing slash included. */
+  get apiUrl(): string {
+    return `${this.baseUrl}/api/`;
+  }
+
+  // ---- world ----
+
+  addWorkspace(input?: { id?: string; name?: string; domain?: string }): FakeWorkspace {
+    return this.world.addWorkspace(input);
+  }
+
+  addApp(input?: { id?: string; appToken?: string; signingSecret?: string; eventUrl?: string }): FakeApp {
+    return this.world.addApp(input);
+  }
+
+  install(
+    appId: string,
+    teamId: string,
+    input?: { botToken?: string; botUserId?: string; botId?: string; botName?: string },
+  ): FakeInstallation {
+    return this.world.install(appId, teamId, input);
+  }
+
+  addUser(
+    teamId: string,
+    input: { id?: string; name: string; realName?: string; isBot?: boolean },
+  ): FakeUser {
+    return this.world.addUser(teamId, input);
+  }
+
+  addChannel(
+    teamId: string,
+    input: {
+      id?: string;
+      name?: string;
+      kind?: Exclude<FakeConversationKind, "im">;
+      members?: string[];
+    } = {},
+  ): FakeConversation {
+    return this.world.addConversation(teamId, input);
+  }
+
+  /** The DM between `userId` and the workspace's bots. */
+  imWith(teamId: string, userId: string): FakeConversation {
+    return this.world.imWith(teamId, userId);
+  }
+
+  /** Where the app receives signed Events API requests (HTTP mode); undefined removes it. */
+  setEventUrl(appId: string, url: string | undefined): void {
+    this.world.requireApp(appId).eventUrl = url;
+  }
+
+  nextTs(): string {
+    this.#tsSeq += 1;
+    return `${Math.floor(this.#now() / 1000)}.${String(this.#tsSeq % 1_000_000).padStart(6, "0")}`;
+  }
+
+  nextEventId(): string {
+    this.#eventSeq += 1;
+    return `Ev${(0x10000000 + this.#eventSeq).toString(36).toUpperCase()}`;
+  }
+
+  // ---- inbound scripting ----
+
+  /** A user posts `text`; each app installed in the workspace gets the events Slack would send. */
+  async userSays(input: UserMessageInput): Promise<UserMessage> {
+    const conversation = this.world.requireConversation(input.channel);
+    const ts = this.nextTs();
+    const parentUserId = input.threadTs ? this.#authorOf(conversation.id, input.threadTs) : undefined;
+    const spec: MessageSpec = {
+      conversation,
+      user: input.user,
+      text: input.text,
+      ts,
+      ...(input.threadTs ? { threadTs: input.threadTs } : {}),
+      ...(parentUserId ? { parentUserId } : {}),
+      ...(input.subtype ? { subtype: input.subtype } : {}),
+      ...(input.files ? { files: input.files } : {}),
+    };
+    const mentioned = new Set(mentionedUserIds(input.text));
+    const mode = input.appMention ?? "auto";
+    const targets = this.world
+      .installationsIn(conversation.teamId)
+      .filter((i) => input.appIds === undefined || input.appIds.includes(i.appId));
+    const pending: Promise<EventDelivery>[] = [];
+    for (const installation of targets) {
+      const isMentioned = mentioned.has(installation.botUserId);
+      if (mode !== "only") pending.push(this.sendEvent(installation, messageEvent(spec), input));
+      if (isMentioned && mode !== "none")
+        pending.push(this.sendEvent(installation, appMentionEvent(spec), input));
+    }
+    this.#rememberAuthor(conversation.id, ts, input.user);
+    return { ts, deliveries: await Promise.all(pending) };
+  }
+
+  /**
+   * Another bot (an integration, not one of the fake's installed apps) posts in `channel`: a
+   * `bot_message` without a user, as incoming webhooks and legacy bots produce.
+   */
+  async integrationSays(
+    input: { channel: string; botId: string; name: string; text: string } & DeliveryOptions,
+  ) {
+    const conversation = this.world.requireConversation(input.channel);
+    const ts = this.nextTs();
+    const event: SlackWireEvent = {
+      type: "message",
+      subtype: "bot_message",
+      channel: conversation.id,
+      channel_type: channelTypeOf(conversation.kind),
+      bot_id: input.botId,
+      username: input.name,
+      text: input.text,
+      ts,
+      event_ts: ts,
+      team: conversation.teamId,
+    };
+    const targets = this.world.installationsIn(conversation.teamId);
+    return { ts, deliveries: await Promise.all(targets.map((i) => this.sendEvent(i, event, input))) };
+  }
+
+  /** Wraps `event` for the app of `installation` (fresh event_id) and delivers it. */
+  sendEvent(installation: FakeInstallation, event: SlackWireEvent, options: DeliveryOptions = {}) {
+    const body = eventCallback(installation, event, this.nextEventId(), Math.floor(this.#now() / 1000));
+    return this.deliver(installation.appId, body, options);
+  }
+
+  /** Delivers an Events API body to `appId` over Socket Mode or HTTP. */
+  async deliver(
+    appId: string,
+    body: SlackEventCallback,
+    options: DeliveryOptions = {},
+  ): Promise<EventDelivery> {
+    const app = this.world.requireApp(appId);
+    const via = options.via ?? "auto";
+    const useSocket = via === "socket" || (via === "auto" && this.#sockets.connectionCount(appId) > 0);
+    let result: SocketDelivery | HttpDelivery;
+    if (useSocket) {
+      result = await this.#sockets.send(appId, {
+        type: "events_api",
+        accepts_response_payload: false,
+        retry_attempt: options.retryNum ?? 0,
+        retry_reason: options.retryNum ? (options.retryReason ?? "timeout") : "",
+        payload: body,
+      });
+    } else {
+      if (!app.eventUrl)
+        throw new Error(`Fake Slack: app ${appId} has no Socket Mode connection and no event URL`);
+      result = await this.postRaw(appId, JSON.stringify(body), options);
+    }
+    const delivery: EventDelivery = { appId, eventId: body.event_id, body, result };
+    this.#deliveries.push(delivery);
+    return delivery;
+  }
+
+  /** Slack's retry of an earlier delivery: the same body and event_id, marked as retry `retryNum`. */
+  redeliver(delivery: EventDelivery, options: DeliveryOptions = {}): Promise<EventDelivery> {
+    return this.deliver(delivery.appId, delivery.body, { retryNum: 1, ...options });
+  }
+
+  /** Sends any raw body (valid JSON or not) to the app's event URL, signed per `options.signature`. */
+  postRaw(appId: string, rawBody: string, options: DeliveryOptions = {}): Promise<HttpDelivery> {
+    const app = this.world.requireApp(appId);
+    if (!app.eventUrl) throw new Error(`Fake Slack: app ${appId} has no event URL`);
+    return postSignedEvent(app.eventUrl, rawBody, {
+      signingSecret: app.signingSecret,
+      nowMs: this.#now(),
+      ...(options.signature ? { signature: options.signature } : {}),
+      ...(options.retryNum !== undefined ? { retryNum: options.retryNum } : {}),
+      ...(options.retryReason ? { retryReason: options.retryReason } : {}),
+    });
+  }
+
+  /** Pushes a raw Socket Mode envelope payload (for malformed-payload tests). */
+  sendRawEnvelope(appId: string, payload: unknown): Promise<SocketDelivery> {
+    return this.#sockets.send(appId, {
+      type: "events_api",
+      accepts_response_payload: false,
+      retry_attempt: 0,
+      retry_reason: "",
+      payload,
+    });
+  }
+
+  /** Slack's Request URL check: returns the endpoint's answer to a signed url_verification. */
+  urlVerification(
+    appId: string,
+    challenge = "fake-challenge",
+    signature?: SignatureMode,
+  ): Promise<HttpDelivery> {
+    const raw = JSON.stringify({ token: "fake-verification-token", challenge, type: "url_verification" });
+    return this.postRaw(appId, raw, signature ? { signature } : {});
+  }
+
+  // ---- observations ----
+
+  get calls(): readonly FakeApiCall[] {
+    return this.#calls;
+  }
+
+  callsTo(method: string): FakeApiCall[] {
+    return this.#calls.filter((c) => c.method === method);
+  }
+
+  /** Every successful chat.postMessage, oldest first. */
+  get posts(): readonly FakePostedMessage[] {
+    return this.#posts;
+  }
+
+  get deliveries(): readonly EventDelivery[] {
+    return this.#deliveries;
+  }
+
+  /** The oldest post matching `filter` not yet returned by `nextPost`, waiting for one if needed. */
+  nextPost(filter: PostFilter = {}, timeoutMs = 5_000): Promise<FakePostedMessage> {
+    return this.#waiters.until(
+      () => {
+        const post = this.#posts.find((p) => !this.#consumed.has(p) && matches(p, filter));
+        if (post) this.#consumed.add(post);
+        return post;
+      },
+      timeoutMs,
+      `a bot post matching ${JSON.stringify(filter)}`,
+    );
+  }
+
+  /** Waits until `count` posts match `filter` (consumed or not) and returns them. */
+  waitForPosts(count: number, filter: PostFilter = {}, timeoutMs = 5_000): Promise<FakePostedMessage[]> {
+    return this.#waiters.until(
+      () => {
+        const found = this.#posts.filter((p) => matches(p, filter));
+        return found.length >= count ? found : undefined;
+      },
+      timeoutMs,
+      `${count} bot posts matching ${JSON.stringify(filter)}`,
+    );
+  }
+
+  socketConnections(appId: string): number {
+    return this.#sockets.connectionCount(appId);
+  }
+
+  /** Socket Mode connections `appId` opened since start (each reconnect adds one). */
+  socketsOpened(appId: string): number {
+    return this.#sockets.openedCount(appId);
+  }
+
+  /** Waits until `appId` has opened at least `opened` connections in total and has `open` open now. */
+  waitForSockets(appId: string, want: { open?: number; opened?: number }, timeoutMs = 5_000): Promise<void> {
+    return this.#waiters
+      .until(
+        () => {
+          const openOk = want.open === undefined || this.#sockets.connectionCount(appId) === want.open;
+          const openedOk = want.opened === undefined || this.#sockets.openedCount(appId) >= want.opened;
+          return openOk && openedOk ? true : undefined;
+        },
+        timeoutMs,
+        `Socket Mode connections of ${appId}: ${JSON.stringify(want)}`,
+      )
+      .then(() => undefined);
+  }
+
+  wasAcked(envelopeId: string): boolean {
+    return this.#sockets.hasAck(envelopeId);
+  }
+
+  // ---- faults ----
+
+  /** Scripts a Web API fault (429 with Retry-After, a platform error, an HTTP status). */
+  fail(spec: SlackFaultSpec): void {
+    this.#faults.add(spec);
+  }
+
+  clearFaults(): void {
+    this.#faults.clear();
+  }
+
+  /** Every later call with `token` gets `token_revoked` (bot or app token). */
+  revokeToken(token: string): void {
+    this.world.revoke(token);
+  }
+
+  /** Sends Slack's `disconnect` message to every connection of `appId`; returns how many. */
+  disconnectSockets(appId: string, reason?: string): number {
+    return this.#sockets.disconnect(appId, reason);
+  }
+
+  /** Drops every connection of `appId` without a close frame; returns how many. */
+  dropSockets(appId: string): number {
+    return this.#sockets.drop(appId);
+  }
+
+  // ---- internals ----
+
+  readonly #authors = new Map<string, string>();
+
+  #rememberAuthor(channel: string, ts: string, user: string): void {
+    this.#authors.set(`${channel}/${ts}`, user);
+  }
+
+  #authorOf(channel: string, ts: string): string | undefined {
+    return this.#authors.get(`${channel}/${ts}`);
+  }
+
+  #posted(message: FakePostedMessage): void {
+    this.#posts.push(message);
+    this.#rememberAuthor(message.channel, message.ts, message.botUserId);
+    this.#waiters.changed();
+    if (this.#echo) this.#echoPost(message);
+  }
+
+  /** Slack delivers a bot's own post back to the workspace's apps as a message event. */
+  #echoPost(message: FakePostedMessage): void {
+    const conversation = this.world.conversations.get(message.channel);
+    const installation = this.world.installationByToken(message.token);
+    if (!conversation || !installation) return;
+    const spec: MessageSpec = {
+      conversation,
+      user: message.botUserId,
+      text: message.text,
+      ts: message.ts,
+      bot: { botId: installation.botId, name: installation.botName, appId: installation.appId },
+      ...(message.threadTs ? { threadTs: message.threadTs } : {}),
+    };
+    for (const target of this.world.installationsIn(conversation.teamId)) {
+      const canDeliver =
+        this.#sockets.connectionCount(target.appId) > 0 || this.world.apps.get(target.appId)?.eventUrl;
+      if (!canDeliver) continue;
+      const echo = this.sendEvent(target, messageEvent(spec)).catch(() => undefined);
+      this.#pendingEchoes.add(echo);
+      void echo.finally(() => this.#pendingEchoes.delete(echo));
+    }
+  }
+
+  #onRequest(req: IncomingMessage, res: ServerResponse): void {
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", () => {
+      const url = new URL(req.url ?? "/", "http://fake");
+      if (!url.pathname.startsWith("/api/")) {
+        res.writeHead(404, { "content-type": "text/plain" }).end("not found");
+        return;
+      }
+      const method = url.pathname.slice("/api/".length);
+      const raw = Buffer.concat(chunks).toString("utf8");
+      const params = parseParams(String(req.headers["content-type"] ?? ""), raw, url.searchParams);
+      const bearer = /^Bearer (.+)$/i.exec(String(req.headers.authorization ?? ""))?.[1];
+      const token = bearer ?? (typeof params.token === "string" ? params.token : undefined);
+      const fault = this.#faults.take(method, token);
+      if (fault) {
+        this.#calls.push({ method, token, params, status: fault.status, response: fault.body });
+        res.writeHead(fault.status, fault.headers).end(fault.body);
+        this.#waiters.changed();
+        return;
+      }
+      const answer = this.#api.handle(method, token, params);
+      this.#calls.push({ method, token, params, status: answer.status, response: answer.body });
+      res.writeHead(answer.status, answer.headers).end(JSON.stringify(answer.body));
+      this.#waiters.changed();
+    });
+  }
+}
+
+function parseParams(contentType: string, raw: string, query: URLSearchParams): Record<string, unknown> {
+  const params: Record<string, unknown> = Object.fromEntries(query);
+  if (contentType.includes("application/json")) {
+    try {
+      const parsed: unknown = JSON.parse(raw || "{}");
+      if (typeof parsed === "object" && parsed !== null) Object.assign(params, parsed);
+    } catch {
+      // A malformed JSON body carries no parameters; the method answers as Slack would.
+    }
+    return params;
+  }
+  if (contentType.includes("application/x-www-form-urlencoded")) {
+    Object.assign(params, Object.fromEntries(new URLSearchParams(raw)));
+  }
+  return params;
+}
+
+function matches(post: FakePostedMessage, filter: PostFilter): boolean {
+  return (
+    (filter.channel === undefined || post.channel === filter.channel) &&
+    (filter.token === undefined || post.token === filter.token) &&
+    (filter.teamId === undefined || post.teamId === filter.teamId) &&
+    (filter.threadTs === undefined || post.threadTs === filter.threadTs)
+  );
+}

@@ -1,0 +1,44 @@
+export {
+  appMentionEvent,
+  eventCallback,
+  type MessageSpec,
+  mentionedUserIds,
+  messageEvent,
+} from "./events.js";
+export {
+  type DeliveryOptions,
+  type EventDelivery,
+  FakeSlack,
+  type FakeSlackOptions,
+  type PostFilter,
+  type UserMessage,
+  type UserMessageInput,
+} from "./fake-slack.js";
+export type { SlackFaultKind, SlackFaultSpec } from "./faults.js";
+export {
+  type HttpDelivery,
+  postSignedEvent,
+  type SignatureMode,
+  type SignedPostOptions,
+} from "./http-events.js";
+export type { SocketDelivery } from "./socket-mode.js";
+export type { FakeApiCall, FakePostedMessage } from "./web-api.js";
+export {
+  type SlackAuthorization,
+  type SlackEventCallback,
+  type SlackWireEvent,
+  type SlackWireFile,
+  type SocketModeEnvelope,
+  signedHeaders,
+  slackSignature,
+} from "./wire.js";
+export {
+  channelTypeOf,
+  type FakeApp,
+  type FakeConversation,
+  type FakeConversationKind,
+  type FakeInstallation,
+  type FakeUser,
+  type FakeWorkspace,
+  SlackWorld,
+} from "./world.js";
