@@ -1,0 +1,17 @@
+import { WhatsAppChannel } from "./channel.js";
+import type { WhatsAppChannelOptions } from "./config.js";
+
+export { clearAuthStore, openAuthStore, writeCredentials } from "./auth-state.js";
+export { WhatsAppChannel, type WhatsAppIdentity } from "./channel.js";
+export {
+  WhatsAppChannelConfig,
+  type WhatsAppChannelOptions,
+  type WhatsAppLoginOptions,
+} from "./config.js";
+export { toWhatsAppText } from "./format.js";
+export { UntrustedServerError, WHATSAPP_ROOT_PUBLIC_KEY } from "./server-trust.js";
+
+/** Creates the adapter for one WhatsApp number (account). */
+export function createWhatsAppChannel(options: WhatsAppChannelOptions): WhatsAppChannel {
+  return new WhatsAppChannel(options);
+}
