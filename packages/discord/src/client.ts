@@ -96,9 +96,9 @@ class ResilientShard extends WebSocketShard {
   override async destroy(options: WebSocketShardDestroyOptions = {}): Promise<void> {
     const recover = options.recover;
     if (recover === undefined) return super.destroy(options);
-    // Another failure path already scheduled the reconnect, or there is nothing left to close.
-    if (this.#recovering || this.status === WebSocketShardStatus.Idle) return undefined;
-    if (this.#stopped) return super.destroy({ code: options.code ?? CloseCodes.Normal });
+    // Another failure path is already recovering, stop() is already closing (a second close would
+    // replace the first one's onclose and hang it), or there is nothing left to close.
+    if (this.#recovering || this.#stopped || this.status === WebSocketShardStatus.Idle) return undefined;
     this.#recovering = true;
     try {
       const wantsResume = recover === WebSocketShardDestroyRecovery.Resume;

@@ -1,4 +1,4 @@
-import { ConfigError, type ConfigIssue, type Logger } from "@patchbay/core";
+import { type AccountHealth, ConfigError, type ConfigIssue, type Logger } from "@patchbay/core";
 import { z } from "zod";
 
 const snowflake = z.string().regex(/^\d{1,20}$/, "must be a Discord id (digits)");
@@ -72,6 +72,8 @@ export interface DiscordChannelOptions extends DiscordChannelConfig {
   now?: () => number;
   /** Randomness for reconnect jitter (tests make it deterministic). */
   random?: () => number;
+  /** Called on every health state change (for the gateway's /healthz and for tests). */
+  onHealthChange?: (health: AccountHealth) => void;
 }
 
 /** Validates the data part of the options; throws ConfigError (never echoing the token). */

@@ -7,7 +7,10 @@ const adapters = new Adapters();
 beforeAll(async () => {
   world = await startWorld();
 });
-afterEach(() => adapters.stopAll());
+afterEach(async () => {
+  await adapters.stopAll();
+  world.fake.resetRecords();
+});
 afterAll(() => world.fake.stop());
 
 describe("inbound envelopes (discord.js against the fake)", () => {

@@ -64,11 +64,14 @@ export class DiscordChannel implements ChannelAdapter {
   #fatal: GatewayError | null = null;
 
   constructor(options: DiscordChannelOptions) {
-    const { logger, now, random, ...data } = options;
+    const { logger, now, random, onHealthChange, ...data } = options;
     this.#config = parseDiscordChannelConfig(data);
     this.accountId = this.#config.accountId;
     this.#logger = (logger ?? silentLogger).child({ channel: "discord", accountId: this.accountId });
-    this.#health = new HealthTracker(now ? { now } : {});
+    this.#health = new HealthTracker({
+      ...(now ? { now } : {}),
+      ...(onHealthChange ? { onChange: onHealthChange } : {}),
+    });
     this.#random = random;
     this.#mentions = allowedMentions(this.#config.allowedMentions);
     this.#errors = { accountId: this.accountId, secrets: [this.#config.token] };
@@ -110,7 +113,8 @@ export class DiscordChannel implements ChannelAdapter {
         },
       );
     } catch (error) {
-      const failure = this.#fatal ?? toDiscordError(error, this.#errors, "log in");
+      const failure =
+        this.#fatal ?? loginFailure(toDiscordError(error, this.#errors, "log in"), this.accountId);
       this.#client = null;
       await client.destroy().catch(() => undefined);
       if (failure.code === "AUTH_FAILED") this.#health.set("needs-login", failure.message);
@@ -344,6 +348,20 @@ export class DiscordChannel implements ChannelAdapter {
     const text = value instanceof Error ? value.message : String(value);
     return redactSecrets(text, this.#errors.secrets);
   }
+}
+
+/** Login is a connection attempt: an error nobody classified means the gateway could not be reached. */
+function loginFailure(error: GatewayError, accountId: string): GatewayError {
+  if (error.code !== "INTERNAL") return error;
+  return new GatewayError(
+    "CONNECTION_FAILED",
+    `Discord account "${accountId}": could not connect to the gateway (${error.message})`,
+    {
+      channel: "discord",
+      accountId,
+      cause: error,
+    },
+  );
 }
 
 function readyUserId(data: unknown): string | undefined {

@@ -262,6 +262,15 @@ export class FakeDiscord {
     return this.#gateway.isConnected(botId);
   }
 
+  /** Forgets recorded messages, typing, REST and gateway logs (between tests on one fake). */
+  resetRecords(): void {
+    this.#sent.length = 0;
+    this.#typing.length = 0;
+    this.#rest.records.length = 0;
+    this.#rest.violations = 0;
+    this.#gateway.records.length = 0;
+  }
+
   /** Calls `listener` for every message a bot sends (dev playground). Returns an unsubscribe. */
   onBotMessage(listener: (record: BotMessageRecord) => void): () => void {
     this.#listeners.add(listener);
@@ -293,6 +302,11 @@ export class FakeDiscord {
   /** The bot's next IDENTIFYs are answered by closing with these codes. */
   failNextIdentify(botId: Snowflake, ...codes: number[]): void {
     this.#gateway.failNextIdentify(botId, ...codes);
+  }
+
+  /** The bot's next IDENTIFY is never answered: no READY, no close (a stalled gateway). */
+  ignoreNextIdentify(botId: Snowflake): void {
+    this.#gateway.ignoreNextIdentify(botId);
   }
 
   /** The bot's next RESUMEs are answered by closing with these codes. */

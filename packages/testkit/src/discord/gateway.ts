@@ -82,6 +82,7 @@ export class FakeGateway {
   readonly #connections = new Set<Connection>();
   readonly #identifyFaults = new Map<Snowflake, number[]>();
   readonly #resumeFaults = new Map<Snowflake, number[]>();
+  readonly #ignoredIdentifies = new Map<Snowflake, number>();
   #connectionCount = 0;
   #available = true;
 
@@ -167,6 +168,11 @@ export class FakeGateway {
   /** The next IDENTIFYs of a bot are answered by closing with these codes, in order. */
   failNextIdentify(botId: Snowflake, ...codes: number[]): void {
     this.#identifyFaults.set(botId, [...(this.#identifyFaults.get(botId) ?? []), ...codes]);
+  }
+
+  /** The bot's next IDENTIFY is never answered (no READY, no close). */
+  ignoreNextIdentify(botId: Snowflake): void {
+    this.#ignoredIdentifies.set(botId, (this.#ignoredIdentifies.get(botId) ?? 0) + 1);
   }
 
   /** The next RESUMEs of a bot are answered by closing with these codes, in order. */
@@ -265,6 +271,11 @@ export class FakeGateway {
     const fault = this.#identifyFaults.get(bot.id)?.shift();
     if (fault !== undefined) {
       connection.ws.close(fault, "fault injected");
+      return;
+    }
+    const ignored = this.#ignoredIdentifies.get(bot.id) ?? 0;
+    if (ignored > 0) {
+      this.#ignoredIdentifies.set(bot.id, ignored - 1);
       return;
     }
     if (intents & Intent.MessageContent && !bot.messageContentIntent) {
