@@ -21,6 +21,8 @@ export interface AuthStore {
   /** True when the credentials belong to a linked device (`creds.me` is set). */
   readonly linked: boolean;
   saveCreds(): Promise<void>;
+  /** Resolves when every pending write reached the disk. */
+  flush(): Promise<void>;
 }
 
 /**
@@ -35,6 +37,14 @@ export function authFileName(type: string, id?: string): string {
     throw new GatewayError("STATE_ERROR", "refusing an auth key id that is not a plain file name");
   }
   return name;
+}
+
+/**
+ * Credentials of a finished link: `me` plus the account's signed device identity. A pairing-code
+ * request sets `me` early, so `me` alone does not mean linked.
+ */
+export function isLinked(creds: AuthenticationCreds): boolean {
+  return Boolean(creds.me?.id && creds.account);
 }
 
 /** Serialises writes per file; each write goes to a temp file (mode 0600) renamed into place. */
@@ -128,9 +138,10 @@ export async function openAuthStore(dir: string): Promise<AuthStore> {
   return {
     state,
     get linked() {
-      return Boolean(state.creds.me?.id);
+      return isLinked(state.creds);
     },
     saveCreds: () => writer.write(authFileName("creds"), encodeAuthJson(state.creds)),
+    flush: () => writer.flush(),
   };
 }
 

@@ -80,7 +80,8 @@ export class WhatsAppChannel implements ChannelAdapter {
 
   /** The linked number, once known (after `start()` or `login()`). */
   get identity(): WhatsAppIdentity | undefined {
-    const me = this.#auth?.state.creds.me;
+    if (!this.#auth?.linked) return undefined;
+    const me = this.#auth.state.creds.me;
     const user = me?.id ? jidDecode(me.id)?.user : undefined;
     return me?.id && user ? { phone: `+${user}`, jid: me.id, lid: me.lid ?? undefined } : undefined;
   }
@@ -108,6 +109,7 @@ export class WhatsAppChannel implements ChannelAdapter {
     this.#session = undefined;
     if (session) await session.stop();
     await this.#inbound;
+    await this.#auth?.flush();
     this.#health.set("stopped");
   }
 
@@ -152,6 +154,7 @@ export class WhatsAppChannel implements ChannelAdapter {
       clearTimeout(timer);
       options.signal?.removeEventListener("abort", onAbort);
       await session.stop();
+      await auth.flush();
     }
     const identity = this.identity;
     if (!identity)

@@ -18,7 +18,6 @@ import type {
   CompanionRecord,
   DisconnectFault,
   FakeAccountRecord,
-  PendingDelivery,
   PresenceRecord,
   SentRecord,
 } from "./model.js";
@@ -178,11 +177,21 @@ export class FakeWhatsAppServer implements ConnectionHandler, DeliveryRouter {
   }
 
   /** The owner types the pairing code a companion displayed ("link with phone number"). */
-  async enterPairingCode(phone: string, code: string): Promise<void> {
-    const entry = [...this.#codeExchanges.entries()].find(([c, e]) => c.open && e.phone === phone);
+  async enterPairingCode(phone: string, code: string, { timeoutMs = 5_000 }: { timeoutMs?: number } = {}): Promise<void> {
+    // The companion shows the code as soon as it sent its hello; give that hello time to arrive.
+    const deadline = Date.now() + timeoutMs;
+    let entry = this.#findCodeExchange(phone);
+    while (!entry && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 5));
+      entry = this.#findCodeExchange(phone);
+    }
     if (!entry) throw new Error(`no companion asked for a pairing code for ${phone}`);
     const [connection, { exchange }] = entry;
     connection.send(await exchange.enterCode(code.replace(/-/g, "")));
+  }
+
+  #findCodeExchange(phone: string): [FakeConnection, { phone: string; exchange: PairingCodeExchange }] | undefined {
+    return [...this.#codeExchanges.entries()].find(([c, e]) => c.open && e.phone === phone);
   }
 
   // ---------------------------------------------------------------- faults and inspection
