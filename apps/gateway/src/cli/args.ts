@@ -1,0 +1,25 @@
+import { type ParseArgsConfig, parseArgs } from "node:util";
+import { CliError } from "./io.js";
+
+type Options = NonNullable<ParseArgsConfig["options"]>;
+
+/** Strict flag parsing: an unknown flag or a missing value is a clear error, never ignored. */
+export function parseFlags<T extends Options>(argv: string[], options: T, usage: string) {
+  try {
+    return parseArgs<{ args: string[]; options: T; allowPositionals: true; strict: true }>({
+      args: argv,
+      options,
+      allowPositionals: true,
+      strict: true,
+    });
+  } catch (error) {
+    const message = error instanceof Error ? error.message.replace(/^TypeError \[[A-Z_]+\]: /, "") : String(error);
+    throw new CliError(`${message}\nUsage: ${usage}`, 2);
+  }
+}
+
+export const commonFlags = {
+  config: { type: "string" },
+  json: { type: "boolean", default: false },
+  help: { type: "boolean", short: "h", default: false },
+} as const;
