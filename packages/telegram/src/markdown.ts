@@ -91,11 +91,11 @@ export function parseInline(source: string): Inline[] {
       }
     }
     if (ch === "[") {
-      const link = /^\[([^\]\n]+)\]\(([^)\s]+)\)/.exec(source.slice(i));
+      const link = readLink(source, i);
       if (link) {
         flush();
-        out.push({ type: "link", url: link[2] as string, children: parseInline(link[1] as string) });
-        i += link[0].length;
+        out.push({ type: "link", url: link.url, children: parseInline(link.label) });
+        i = link.end;
         continue;
       }
     }
@@ -144,4 +144,26 @@ function findClose(source: string, from: number, marker: string): number {
     return j;
   }
   return -1;
+}
+
+/** `[label](url)` at `at`; the URL may hold balanced parentheses, as in CommonMark. */
+function readLink(source: string, at: number): { label: string; url: string; end: number } | undefined {
+  const labelEnd = source.indexOf("](", at);
+  if (labelEnd < 0) return undefined;
+  const label = source.slice(at + 1, labelEnd);
+  if (label === "" || /[\]\n]/.test(label)) return undefined;
+  let depth = 0;
+  for (let j = labelEnd + 2; j < source.length; j++) {
+    const ch = source[j] as string;
+    if (/\s/.test(ch)) return undefined;
+    if (ch === "(") depth += 1;
+    else if (ch === ")") {
+      if (depth === 0) {
+        const url = source.slice(labelEnd + 2, j);
+        return url ? { label, url, end: j + 1 } : undefined;
+      }
+      depth -= 1;
+    }
+  }
+  return undefined;
 }

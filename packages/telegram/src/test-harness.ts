@@ -84,6 +84,8 @@ export async function startChannel(
 /** Everything a channel could leak through: log lines with their fields, and error text. */
 export function leakText(logger: RecordingLogger, ...errors: unknown[]): string {
   const logs = logger.records.map((r) => `${r.message} ${JSON.stringify(r.fields)}`).join("\n");
-  const errs = errors.map((e) => (e instanceof Error ? `${e.message} ${e.stack ?? ""} ${String(e.cause ?? "")}` : String(e)));
+  const errs = errors.map((e) =>
+    e instanceof Error ? `${e.message} ${e.stack ?? ""} ${String(e.cause ?? "")}` : String(e),
+  );
   return `${logs}\n${errs.join("\n")}`;
 }

@@ -78,7 +78,9 @@ export function parseHtml(source: string): ParsedText {
           throw new EntityParseError(`Unmatched end tag "</${name}>" at byte offset ${end}`);
         }
         open.entity.length = text.length - open.entity.offset;
-        if (open.entity.length > 0) entities.push(open.entity);
+        // <pre><code class="language-x"> is one pre entity with a language, as on Telegram.
+        const insidePre = open.name === "code" && stack.at(-1)?.name === "pre";
+        if (open.entity.length > 0 && !insidePre) entities.push(open.entity);
         continue;
       }
       const match = /^([a-z-]+)((?:\s+[a-z-]+="[^"]*")*)\s*$/i.exec(raw);
@@ -194,7 +196,8 @@ export function parseMarkdownV2(source: string): ParsedText {
 
   while (i < source.length) {
     const ch = source[i] as string;
-    if (ch === "\n") closeQuote();
+    // Consecutive `>` lines form one blockquote.
+    if (ch === "\n" && source[i + 1] !== ">") closeQuote();
     if (ch === ">" && lineStart()) {
       if (!quote) quote = { type: "blockquote", offset: text.length, length: 0 };
       i += 1;
@@ -216,7 +219,8 @@ export function parseMarkdownV2(source: string): ParsedText {
         if (header) entity.language = header;
         i = newline + 1;
       }
-      text += readUntil("```", "`\\");
+      // The newline before the closing fence belongs to the markup, not to the code.
+      text += readUntil("```", "`\\").replace(/\n$/, "");
       entity.length = text.length - entity.offset;
       entities.push(entity);
       continue;

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { closeServer, listenOnLoopback } from "../net.js";
+import { UpdateDispatcher, type WebhookDelivery } from "./dispatch.js";
 import { FaultBook, type FaultKind } from "./faults.js";
 import { parseParams, postUpdate, readBody, type WebhookPostResult, writeJson } from "./http.js";
 import {
@@ -12,7 +13,7 @@ import {
 import { buildForumTopic, buildUserMessage, type ForumTopic, type UserMessageOptions } from "./script.js";
 import { ChangeNotifier } from "./waiters.js";
 import type { TgChat, TgMessage, TgUpdate, TgUser } from "./wire.js";
-import { type BotState, type FakeBot, FakeWorld, updateType, type WebhookSetting } from "./world.js";
+import { type FakeBot, FakeWorld, type WebhookSetting } from "./world.js";
 
 export interface FakeTelegramOptions {
   /** Real milliseconds per `retry_after` second, so tests can use short floods (default 1000). */
@@ -39,21 +40,6 @@ export interface ApiCall {
   status: number;
 }
 
-export interface WebhookDelivery {
-  botId: number;
-  updateId: number;
-  status?: number;
-  error?: string;
-  at: number;
-}
-
-interface HeldPoll {
-  res: ServerResponse;
-  offset: number;
-  limit: number;
-  timer: NodeJS.Timeout;
-}
-
 /**
  * A fake Telegram Bot API on 127.0.0.1 for tests and the gateway's dev playground: several bots at
  * once, long polling and webhook delivery, a scripting API ("user X says Y in chat Z", "await the
@@ -64,27 +50,26 @@ export class FakeTelegramBotApi {
   readonly calls: ApiCall[] = [];
   readonly sentMessages: SentMessageRecord[] = [];
   readonly chatActions: ChatActionRecord[] = [];
-  readonly webhookDeliveries: WebhookDelivery[] = [];
   readonly #server: Server;
   readonly #faults: FaultBook;
   readonly #changes = new ChangeNotifier();
-  readonly #polls = new Map<string, HeldPoll>();
-  readonly #pumping = new Set<string>();
+  readonly #dispatch: UpdateDispatcher;
   readonly #replyCursor = new Map<number, number>();
-  readonly #stop = new AbortController();
   readonly #env: MethodEnv;
   readonly #now: () => number;
   readonly #waitTimeoutMs: number;
-  readonly #webhookRetryMs: number;
-  readonly #webhookMaxAttempts: number;
   #apiRoot: string | undefined;
 
   constructor(options: FakeTelegramOptions = {}) {
     this.#now = options.now ?? Date.now;
     this.#faults = new FaultBook(options.retryAfterUnitMs ?? 1000, this.#now);
     this.#waitTimeoutMs = options.waitTimeoutMs ?? 5000;
-    this.#webhookRetryMs = options.webhookRetryMs ?? 1000;
-    this.#webhookMaxAttempts = options.webhookMaxAttempts ?? 5;
+    this.#dispatch = new UpdateDispatcher({
+      now: this.#now,
+      webhookRetryMs: options.webhookRetryMs ?? 1000,
+      webhookMaxAttempts: options.webhookMaxAttempts ?? 5,
+      changed: () => this.#changes.notify(),
+    });
     this.#server = createServer((req, res) => {
       this.#handle(req, res).catch((error: unknown) =>
         writeJson(res, 500, { ok: false, error_code: 500, description: String(error) }),
@@ -103,8 +88,12 @@ export class FakeTelegramBotApi {
       },
       onWebhookChanged: (state) => {
         if (state.webhook)
-          this.#answerPoll(state, 409, "Conflict: can't use getUpdates method while webhook is active");
-        this.#wake(state);
+          this.#dispatch.answerPoll(
+            state,
+            409,
+            "Conflict: can't use getUpdates method while webhook is active",
+          );
+        this.#dispatch.wake(state);
       },
     };
   }
@@ -121,11 +110,14 @@ export class FakeTelegramBotApi {
     return this.#apiRoot;
   }
 
+  /** Every webhook POST attempt the fake made, with its answer. */
+  get webhookDeliveries(): readonly WebhookDelivery[] {
+    return this.#dispatch.deliveries;
+  }
+
   /** Stops answering: drops held polls, aborts webhook deliveries, rejects pending waits. */
   async stop(): Promise<void> {
-    this.#stop.abort();
-    for (const poll of this.#polls.values()) clearTimeout(poll.timer);
-    this.#polls.clear();
+    this.#dispatch.stop();
     this.#changes.cancelAll();
     await closeServer(this.#server);
   }
@@ -202,7 +194,7 @@ export class FakeTelegramBotApi {
   redeliver(bot: FakeBot, update: TgUpdate): void {
     const state = this.world.state(bot);
     state.duplicates.push(update);
-    this.#wake(state);
+    this.#dispatch.wake(state);
   }
 
   /** POSTs an update to a webhook URL as Telegram would, for tests of secret handling. */
@@ -292,7 +284,7 @@ export class FakeTelegramBotApi {
   /** Resolves once `bot` has a long poll held open (it is idle and listening). */
   waitForPoll(bot: FakeBot, opts: { timeoutMs?: number } = {}): Promise<true> {
     return this.#changes.waitFor(
-      () => (this.#polls.has(bot.token) ? true : undefined),
+      () => (this.#dispatch.isPolling(bot.token) ? true : undefined),
       opts.timeoutMs ?? this.#waitTimeoutMs,
       `a long poll from @${bot.username}`,
     );
@@ -318,7 +310,7 @@ export class FakeTelegramBotApi {
   /** Every call with this bot's token gets 401 until `restoreToken` (a token revoked in BotFather). */
   revokeToken(bot: FakeBot): void {
     this.world.state(bot).revoked = true;
-    this.#answerPoll(this.world.state(bot), 401, "Unauthorized");
+    this.#dispatch.answerPoll(this.world.state(bot), 401, "Unauthorized");
   }
 
   restoreToken(bot: FakeBot): void {
@@ -327,19 +319,14 @@ export class FakeTelegramBotApi {
 
   /** Fault: destroys the sockets of held long polls (all bots, or one). */
   dropLongPolls(bot?: FakeBot): void {
-    for (const [token, poll] of this.#polls) {
-      if (bot && bot.token !== token) continue;
-      clearTimeout(poll.timer);
-      this.#polls.delete(token);
-      poll.res.socket?.destroy();
-    }
+    this.#dispatch.dropPolls(bot?.token);
   }
 
   // ── the HTTP side ──────────────────────────────────────────────────────────────────────────
 
   #deliver(bot: FakeBot, body: Record<string, unknown>): TgUpdate {
     const update = this.world.enqueue(bot, body);
-    this.#wake(this.world.state(bot));
+    this.#dispatch.wake(this.world.state(bot));
     return update;
   }
 
@@ -389,122 +376,8 @@ export class FakeTelegramBotApi {
     if (fault?.type === "slow") await new Promise((r) => setTimeout(r, fault.delayMs));
     if (res.destroyed) return;
 
-    if (method === "getUpdates") return this.#getUpdates(state, params, res);
+    if (method === "getUpdates") return this.#dispatch.getUpdates(state, params, res);
     const answer = callMethod(this.#env, state, method, params);
     writeJson(res, answer.status, answer.body);
-  }
-
-  #getUpdates(state: BotState, params: Params, res: ServerResponse): void {
-    if (state.webhook) {
-      writeJson(res, 409, {
-        ok: false,
-        error_code: 409,
-        description:
-          "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first",
-      });
-      return;
-    }
-    const offset = Number(params.offset ?? 0) || 0;
-    const limit = Math.min(100, Math.max(1, Number(params.limit ?? 100) || 100));
-    const timeout = Math.max(0, Number(params.timeout ?? 0) || 0);
-    if (Array.isArray(params.allowed_updates) && params.allowed_updates.length > 0) {
-      state.allowedUpdates = params.allowed_updates.map(String);
-    }
-    // Telegram confirms every update below the offset; they are never sent again.
-    if (offset > 0) {
-      const kept = state.pending.filter((u) => u.update_id >= offset);
-      state.pending.splice(0, state.pending.length, ...kept);
-    }
-    this.#answerPoll(
-      state,
-      409,
-      "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running",
-    );
-    const ready = this.#collect(state, offset, limit);
-    if (ready.length > 0 || timeout === 0) {
-      writeJson(res, 200, { ok: true, result: ready });
-      return;
-    }
-    const timer = setTimeout(() => this.#answerPoll(state), timeout * 1000);
-    this.#polls.set(state.bot.token, { res, offset, limit, timer });
-    res.on("close", () => {
-      const held = this.#polls.get(state.bot.token);
-      if (held?.res === res) {
-        clearTimeout(held.timer);
-        this.#polls.delete(state.bot.token);
-      }
-    });
-    this.#changes.notify();
-  }
-
-  /** Forced duplicates first, then unconfirmed updates at or past the offset, of allowed types. */
-  #collect(state: BotState, offset: number, limit: number): TgUpdate[] {
-    const allowed = state.allowedUpdates;
-    const wanted = (u: TgUpdate) => !allowed || allowed.length === 0 || allowed.includes(updateType(u) ?? "");
-    const kept = state.pending.filter(wanted);
-    state.pending.splice(0, state.pending.length, ...kept);
-    const duplicates = state.duplicates.splice(0, limit);
-    return [...duplicates, ...kept.filter((u) => u.update_id >= offset).slice(0, limit - duplicates.length)];
-  }
-
-  /** Answers the held poll of `state`'s bot: with updates, or with an error status. */
-  #answerPoll(state: BotState, errorStatus?: number, description?: string): void {
-    const poll = this.#polls.get(state.bot.token);
-    if (!poll) return;
-    clearTimeout(poll.timer);
-    this.#polls.delete(state.bot.token);
-    if (errorStatus !== undefined) {
-      writeJson(poll.res, errorStatus, {
-        ok: false,
-        error_code: errorStatus,
-        description: description ?? "Error",
-      });
-      return;
-    }
-    writeJson(poll.res, 200, { ok: true, result: this.#collect(state, poll.offset, poll.limit) });
-  }
-
-  #wake(state: BotState): void {
-    if (state.webhook) void this.#pump(state);
-    else if (state.pending.length > 0 || state.duplicates.length > 0) this.#answerPoll(state);
-  }
-
-  /** Delivers queued updates to the bot's webhook one at a time, retrying non-2xx answers. */
-  async #pump(state: BotState): Promise<void> {
-    const token = state.bot.token;
-    if (this.#pumping.has(token)) return;
-    this.#pumping.add(token);
-    try {
-      while (state.webhook && !this.#stop.signal.aborted) {
-        const duplicate = state.duplicates.shift();
-        const update = duplicate ?? state.pending[0];
-        if (!update) break;
-        await this.#deliverToWebhook(state, state.webhook, update);
-        if (!duplicate) state.pending.splice(state.pending.indexOf(update), 1);
-      }
-    } finally {
-      this.#pumping.delete(token);
-    }
-  }
-
-  async #deliverToWebhook(state: BotState, webhook: WebhookSetting, update: TgUpdate): Promise<void> {
-    for (let attempt = 1; attempt <= this.#webhookMaxAttempts; attempt++) {
-      const delivery: WebhookDelivery = { botId: state.bot.id, updateId: update.update_id, at: this.#now() };
-      try {
-        const options = {
-          signal: this.#stop.signal,
-          ...(webhook.secretToken ? { secretToken: webhook.secretToken } : {}),
-        };
-        const result = await postUpdate(webhook.url, update, options);
-        delivery.status = result.status;
-      } catch (error) {
-        delivery.error = String(error);
-      }
-      this.webhookDeliveries.push(delivery);
-      this.#changes.notify();
-      if (delivery.status !== undefined && delivery.status >= 200 && delivery.status < 300) return;
-      if (this.#stop.signal.aborted) return;
-      await new Promise((r) => setTimeout(r, this.#webhookRetryMs));
-    }
   }
 }

@@ -1,9 +1,9 @@
+export type { WebhookDelivery } from "./dispatch.js";
 export { detectEntities, EntityParseError, type ParsedText, parseHtml, parseMarkdownV2 } from "./entities.js";
 export {
   type ApiCall,
   FakeTelegramBotApi,
   type FakeTelegramOptions,
-  type WebhookDelivery,
 } from "./fake-bot-api.js";
 export type { FaultKind, FaultSpec } from "./faults.js";
 export type { WebhookPostResult } from "./http.js";

@@ -81,8 +81,12 @@ export class FakeWorld {
     const supergroup = spec.supergroup ?? spec.forum ?? false;
     const id = supergroup ? -(1_000_000_000_000 + n) : -n;
     const chat: TgChat = { id, type: supergroup ? "supergroup" : "group", title: spec.title ?? `Group ${n}` };
-    if (spec.forum) chat.is_forum = true;
     this.chats.set(id, chat);
+    if (spec.forum) {
+      chat.is_forum = true;
+      // Message 1 of a forum is its creation; thread 1 is the General topic, never a created one.
+      this.store(undefined, { date: 0, chat, supergroup_chat_created: true });
+    }
     return chat;
   }
 
