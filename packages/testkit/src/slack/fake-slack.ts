@@ -1,5 +1,6 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer, type Server } from "node:http";
 import { closeServer, listenOnLoopback } from "../net.js";
+import { createApiHandler } from "./api-server.js";
 import {
   appMentionEvent,
   eventCallback,
@@ -9,6 +10,7 @@ import {
 } from "./events.js";
 import { type SlackFaultSpec, SlackFaults } from "./faults.js";
 import { type HttpDelivery, postSignedEvent, type SignatureMode } from "./http-events.js";
+import { type PostFilter, PostLog } from "./post-log.js";
 import { type SocketDelivery, SocketModeServer } from "./socket-mode.js";
 import { Waiters } from "./waiters.js";
 import { type FakeApiCall, type FakePostedMessage, SlackWebApi } from "./web-api.js";
@@ -77,13 +79,6 @@ export interface UserMessage {
   deliveries: EventDelivery[];
 }
 
-export interface PostFilter {
-  channel?: string;
-  token?: string;
-  teamId?: string;
-  threadTs?: string;
-}
-
 /**
  * A fake Slack on 127.0.0.1: the Web API under `/api/`, Socket Mode over WebSocket, and signed
  * Events API requests to apps' HTTP endpoints. Several workspaces and apps; records every call and
@@ -97,8 +92,7 @@ export class FakeSlack {
   readonly #waiters = new Waiters();
   readonly #faults = new SlackFaults();
   readonly #calls: FakeApiCall[] = [];
-  readonly #posts: FakePostedMessage[] = [];
-  readonly #consumed = new Set<FakePostedMessage>();
+  readonly #posts = new PostLog(this.#waiters);
   readonly #deliveries: EventDelivery[] = [];
   readonly #pendingEchoes = new Set<Promise<unknown>>();
   readonly #sockets: SocketModeServer;
@@ -126,7 +120,14 @@ export class FakeSlack {
 
   /** Starts listening on 127.0.0.1 (random port) and returns the base URL. */
   async start(): Promise<string> {
-    const server = createServer((req, res) => this.#onRequest(req, res));
+    const server = createServer(
+      createApiHandler({
+        api: this.#api,
+        faults: this.#faults,
+        calls: this.#calls,
+        changed: () => this.#waiters.changed(),
+      }),
+    );
     this.#sockets.attach(server);
     this.#port = await listenOnLoopback(server);
     this.#server = server;
@@ -213,7 +214,7 @@ export class FakeSlack {
   async userSays(input: UserMessageInput): Promise<UserMessage> {
     const conversation = this.world.requireConversation(input.channel);
     const ts = this.nextTs();
-    const parentUserId = input.threadTs ? this.#authorOf(conversation.id, input.threadTs) : undefined;
+    const parentUserId = input.threadTs ? this.world.authorOf(conversation.id, input.threadTs) : undefined;
     const spec: MessageSpec = {
       conversation,
       user: input.user,
@@ -236,7 +237,7 @@ export class FakeSlack {
       if (isMentioned && mode !== "none")
         pending.push(this.sendEvent(installation, appMentionEvent(spec), input));
     }
-    this.#rememberAuthor(conversation.id, ts, input.user);
+    this.world.recordAuthor(conversation.id, ts, input.user);
     return { ts, deliveries: await Promise.all(pending) };
   }
 
@@ -350,7 +351,7 @@ export class FakeSlack {
 
   /** Every successful chat.postMessage, oldest first. */
   get posts(): readonly FakePostedMessage[] {
-    return this.#posts;
+    return this.#posts.all;
   }
 
   get deliveries(): readonly EventDelivery[] {
@@ -359,27 +360,12 @@ export class FakeSlack {
 
   /** The oldest post matching `filter` not yet returned by `nextPost`, waiting for one if needed. */
   nextPost(filter: PostFilter = {}, timeoutMs = 5_000): Promise<FakePostedMessage> {
-    return this.#waiters.until(
-      () => {
-        const post = this.#posts.find((p) => !this.#consumed.has(p) && matches(p, filter));
-        if (post) this.#consumed.add(post);
-        return post;
-      },
-      timeoutMs,
-      `a bot post matching ${JSON.stringify(filter)}`,
-    );
+    return this.#posts.next(filter, timeoutMs);
   }
 
-  /** Waits until `count` posts match `filter` (consumed or not) and returns them. */
+  /** Waits until `count` posts match `filter` (returned by nextPost or not) and returns them. */
   waitForPosts(count: number, filter: PostFilter = {}, timeoutMs = 5_000): Promise<FakePostedMessage[]> {
-    return this.#waiters.until(
-      () => {
-        const found = this.#posts.filter((p) => matches(p, filter));
-        return found.length >= count ? found : undefined;
-      },
-      timeoutMs,
-      `${count} bot posts matching ${JSON.stringify(filter)}`,
-    );
+    return this.#posts.waitFor(count, filter, timeoutMs);
   }
 
   socketConnections(appId: string): number {
@@ -438,20 +424,9 @@ export class FakeSlack {
 
   // ---- internals ----
 
-  readonly #authors = new Map<string, string>();
-
-  #rememberAuthor(channel: string, ts: string, user: string): void {
-    this.#authors.set(`${channel}/${ts}`, user);
-  }
-
-  #authorOf(channel: string, ts: string): string | undefined {
-    return this.#authors.get(`${channel}/${ts}`);
-  }
-
   #posted(message: FakePostedMessage): void {
-    this.#posts.push(message);
-    this.#rememberAuthor(message.channel, message.ts, message.botUserId);
-    this.#waiters.changed();
+    this.#posts.add(message);
+    this.world.recordAuthor(message.channel, message.ts, message.botUserId);
     if (this.#echo) this.#echoPost(message);
   }
 
@@ -477,58 +452,4 @@ export class FakeSlack {
       void echo.finally(() => this.#pendingEchoes.delete(echo));
     }
   }
-
-  #onRequest(req: IncomingMessage, res: ServerResponse): void {
-    const chunks: Buffer[] = [];
-    req.on("data", (chunk: Buffer) => chunks.push(chunk));
-    req.on("end", () => {
-      const url = new URL(req.url ?? "/", "http://fake");
-      if (!url.pathname.startsWith("/api/")) {
-        res.writeHead(404, { "content-type": "text/plain" }).end("not found");
-        return;
-      }
-      const method = url.pathname.slice("/api/".length);
-      const raw = Buffer.concat(chunks).toString("utf8");
-      const params = parseParams(String(req.headers["content-type"] ?? ""), raw, url.searchParams);
-      const bearer = /^Bearer (.+)$/i.exec(String(req.headers.authorization ?? ""))?.[1];
-      const token = bearer ?? (typeof params.token === "string" ? params.token : undefined);
-      const fault = this.#faults.take(method, token);
-      if (fault) {
-        this.#calls.push({ method, token, params, status: fault.status, response: fault.body });
-        res.writeHead(fault.status, fault.headers).end(fault.body);
-        this.#waiters.changed();
-        return;
-      }
-      const answer = this.#api.handle(method, token, params);
-      this.#calls.push({ method, token, params, status: answer.status, response: answer.body });
-      res.writeHead(answer.status, answer.headers).end(JSON.stringify(answer.body));
-      this.#waiters.changed();
-    });
-  }
-}
-
-function parseParams(contentType: string, raw: string, query: URLSearchParams): Record<string, unknown> {
-  const params: Record<string, unknown> = Object.fromEntries(query);
-  if (contentType.includes("application/json")) {
-    try {
-      const parsed: unknown = JSON.parse(raw || "{}");
-      if (typeof parsed === "object" && parsed !== null) Object.assign(params, parsed);
-    } catch {
-      // A malformed JSON body carries no parameters; the method answers as Slack would.
-    }
-    return params;
-  }
-  if (contentType.includes("application/x-www-form-urlencoded")) {
-    Object.assign(params, Object.fromEntries(new URLSearchParams(raw)));
-  }
-  return params;
-}
-
-function matches(post: FakePostedMessage, filter: PostFilter): boolean {
-  return (
-    (filter.channel === undefined || post.channel === filter.channel) &&
-    (filter.token === undefined || post.token === filter.token) &&
-    (filter.teamId === undefined || post.teamId === filter.teamId) &&
-    (filter.threadTs === undefined || post.threadTs === filter.threadTs)
-  );
 }

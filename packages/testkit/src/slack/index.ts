@@ -10,7 +10,6 @@ export {
   type EventDelivery,
   FakeSlack,
   type FakeSlackOptions,
-  type PostFilter,
   type UserMessage,
   type UserMessageInput,
 } from "./fake-slack.js";

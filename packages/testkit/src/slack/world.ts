@@ -62,6 +62,7 @@ export class SlackWorld {
   readonly users = new Map<string, FakeUser>();
   readonly conversations = new Map<string, FakeConversation>();
   readonly #revoked = new Set<string>();
+  readonly #authors = new Map<string, string>();
   #seq = 0;
 
   nextId(prefix: string): string {
@@ -179,6 +180,15 @@ export class SlackWorld {
   appByToken(token: string): FakeApp | undefined {
     for (const app of this.apps.values()) if (app.appToken === token) return app;
     return undefined;
+  }
+
+  /** Remembers who posted `ts` in `channel`, so replies in its thread carry `parent_user_id`. */
+  recordAuthor(channel: string, ts: string, userId: string): void {
+    this.#authors.set(`${channel}/${ts}`, userId);
+  }
+
+  authorOf(channel: string, ts: string): string | undefined {
+    return this.#authors.get(`${channel}/${ts}`);
   }
 
   revoke(token: string): void {
