@@ -56,6 +56,7 @@ export class IdentifyBudget {
       if (this.#remaining > 0) break;
       this.#onExhausted?.(this.#resetAt);
       await sleep(Math.max(0, this.#resetAt - this.#now()), signal);
+      this.#resetAt = 0; // read the limit again rather than trust our own count across a reset
     }
     const wait = this.#lastIdentifyAt + this.#spacingMs - this.#now();
     if (wait > 0) await sleep(wait, signal);
