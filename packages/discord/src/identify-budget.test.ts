@@ -3,7 +3,12 @@ import { IdentifyBudget, type SessionStartLimit } from "./identify-budget.js";
 
 function clock(start = 1_000_000) {
   let now = start;
-  return { now: () => now, advance: (ms: number) => (now += ms) };
+  return {
+    now: () => now,
+    advance: (ms: number) => {
+      now += ms;
+    },
+  };
 }
 
 describe("IdentifyBudget", () => {
@@ -12,7 +17,10 @@ describe("IdentifyBudget", () => {
     const limit: SessionStartLimit = { total: 1000, remaining: 3, resetAfterMs: 60_000, maxConcurrency: 1 };
     const budget = new IdentifyBudget({
       spacingMs: 0,
-      fetchLimit: async (fresh) => (fetches.push(fresh), limit),
+      fetchLimit: async (fresh) => {
+        fetches.push(fresh);
+        return limit;
+      },
     });
     await budget.acquire();
     await budget.acquire();
@@ -29,9 +37,10 @@ describe("IdentifyBudget", () => {
       spacingMs: 0,
       now: time.now,
       onExhausted: (resetAt) => exhausted.push(resetAt),
-      fetchLimit: async (fresh) => (
-        fetches.push(fresh), { total: 1000, remaining, resetAfterMs: 5, maxConcurrency: 1 }
-      ),
+      fetchLimit: async (fresh) => {
+        fetches.push(fresh);
+        return { total: 1000, remaining, resetAfterMs: 5, maxConcurrency: 1 };
+      },
     });
     await budget.acquire();
     remaining = 0;
@@ -83,9 +92,10 @@ describe("IdentifyBudget", () => {
     const budget = new IdentifyBudget({
       spacingMs: 0,
       now: time.now,
-      fetchLimit: async (fresh) => (
-        fetches.push(fresh), { total: 1, remaining: 1, resetAfterMs: 1000, maxConcurrency: 1 }
-      ),
+      fetchLimit: async (fresh) => {
+        fetches.push(fresh);
+        return { total: 1, remaining: 1, resetAfterMs: 1000, maxConcurrency: 1 };
+      },
     });
     await budget.acquire();
     time.advance(1000);
