@@ -152,6 +152,7 @@ export class UpdateDispatcher {
         if (!update) break;
         await this.#deliverToWebhook(state, state.webhook, update);
         if (!duplicate) state.pending.splice(state.pending.indexOf(update), 1);
+        this.#options.changed();
       }
     } finally {
       this.#pumping.delete(token);
