@@ -4,18 +4,32 @@ import { resolveSlackConfig } from "./config.js";
 
 describe("resolveSlackConfig", () => {
   it("infers the mode: an app token means Socket Mode, a signing secret alone HTTP", () => {
-    expect(resolveSlackConfig({ accountId: "a", botToken: "xoxb-1", appToken: "xapp-1" }).mode).toBe("socket");
+    expect(resolveSlackConfig({ accountId: "a", botToken: "xoxb-1", appToken: "xapp-1" }).mode).toBe(
+      "socket",
+    );
     expect(resolveSlackConfig({ accountId: "a", botToken: "xoxb-1", signingSecret: "s" }).mode).toBe("http");
     expect(
-      resolveSlackConfig({ accountId: "a", botToken: "xoxb-1", appToken: "xapp-1", signingSecret: "s", mode: "http" })
-        .mode,
+      resolveSlackConfig({
+        accountId: "a",
+        botToken: "xoxb-1",
+        appToken: "xapp-1",
+        signingSecret: "s",
+        mode: "http",
+      }).mode,
     ).toBe("http");
   });
 
   it("fills defaults and normalises the API root", () => {
-    const config = resolveSlackConfig({ accountId: "a", botToken: "x", appToken: "y", apiUrl: "http://127.0.0.1:1/api" });
+    const config = resolveSlackConfig({
+      accountId: "a",
+      botToken: "x",
+      appToken: "y",
+      apiUrl: "http://127.0.0.1:1/api",
+    });
     expect(config).toMatchObject({ apiUrl: "http://127.0.0.1:1/api/", textChunkLimit: 4000, apiRetries: 2 });
-    expect(resolveSlackConfig({ accountId: "a", botToken: "x", appToken: "y" }).apiUrl).toBe("https://slack.com/api/");
+    expect(resolveSlackConfig({ accountId: "a", botToken: "x", appToken: "y" }).apiUrl).toBe(
+      "https://slack.com/api/",
+    );
   });
 
   it("refuses a mode without its credential, naming the config path", () => {

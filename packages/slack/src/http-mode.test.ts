@@ -47,7 +47,11 @@ describe("HTTP mode (Events API)", () => {
     const said = await h.fake.userSays({ channel: chan.id, user: ann.id, text: "over http" });
     expect(said.deliveries[0]?.result).toEqual({ via: "http", status: 200, body: "" });
     const envelope = await inbox.next();
-    expect(envelope).toMatchObject({ peer: { kind: "channel", id: chan.id }, teamId: team.id, text: "over http" });
+    expect(envelope).toMatchObject({
+      peer: { kind: "channel", id: chan.id },
+      teamId: team.id,
+      text: "over http",
+    });
     await channel.send({ channel: "slack", accountId: "default", peer: envelope.peer }, { text: "ok" });
     expect(await h.fake.nextPost()).toMatchObject({ token: bot.botToken, channel: chan.id, text: "ok" });
   });
@@ -58,13 +62,17 @@ describe("HTTP mode (Events API)", () => {
       await channel.start(inbox.sink);
       const chan = h.fake.addChannel(team.id);
       const said = await h.fake.userSays({ channel: chan.id, user: ann.id, text: "evil", signature });
-      expect(said.deliveries.map((d) => d.result)).toEqual([{ via: "http", status: 401, body: "invalid request signature" }]);
+      expect(said.deliveries.map((d) => d.result)).toEqual([
+        { via: "http", status: 401, body: "invalid request signature" },
+      ]);
       const verification = await h.fake.urlVerification(app.id, "c", signature);
       expect(verification.status).toBe(401);
       expect(inbox.envelopes).toHaveLength(0);
       expect(h.fake.callsTo("conversations.info")).toHaveLength(0);
       expect(h.fake.callsTo("users.info")).toHaveLength(0);
-      expect(h.logger.records.filter((r) => r.message.includes("signature verification failed"))).toHaveLength(2);
+      expect(
+        h.logger.records.filter((r) => r.message.includes("signature verification failed")),
+      ).toHaveLength(2);
     },
   );
 
@@ -137,7 +145,9 @@ describe("HTTP mode (Events API)", () => {
     expect(broken.status).toBe(400);
     const notObject = await h.fake.postRaw(app.id, "[1,2]");
     expect(notObject.status).toBe(400);
-    expect(h.logger.records.filter((r) => r.level === "warn" && r.message.startsWith("Malformed"))).toHaveLength(2);
+    expect(
+      h.logger.records.filter((r) => r.level === "warn" && r.message.startsWith("Malformed")),
+    ).toHaveLength(2);
     await h.fake.userSays({ channel: chan.id, user: ann.id, text: "fine" });
     expect((await inbox.next()).text).toBe("fine");
     expect(leakedSecrets(h.logger, [bot.botToken, app.signingSecret])).toEqual([]);
@@ -149,7 +159,11 @@ describe("HTTP mode (Events API)", () => {
     const otherUser = h.fake.addUser(other.id, { name: "olga" });
     const otherChan = h.fake.addChannel(other.id);
     const otherInbox = new Collector();
-    const otherChannel = h.channel({ accountId: "other", botToken: otherBot.botToken, signingSecret: app.signingSecret });
+    const otherChannel = h.channel({
+      accountId: "other",
+      botToken: otherBot.botToken,
+      signingSecret: app.signingSecret,
+    });
     await channel.start(inbox.sink);
     await otherChannel.start(otherInbox.sink);
     // Only the first account's handler is mounted at the app's Request URL.

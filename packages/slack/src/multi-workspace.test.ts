@@ -27,7 +27,11 @@ describe("several workspaces on one app (OpenClaw #58523)", () => {
     const acmeInbox = new Collector();
     const globexInbox = new Collector();
     const acmeChannel = h.channel({ accountId: "acme", botToken: acmeBot.botToken, appToken: app.appToken });
-    const globexChannel = h.channel({ accountId: "globex", botToken: globexBot.botToken, appToken: app.appToken });
+    const globexChannel = h.channel({
+      accountId: "globex",
+      botToken: globexBot.botToken,
+      appToken: app.appToken,
+    });
     await Promise.all([acmeChannel.start(acmeInbox.sink), globexChannel.start(globexInbox.sink)]);
 
     expect(h.fake.socketConnections(app.id)).toBe(1);
@@ -54,8 +58,14 @@ describe("several workspaces on one app (OpenClaw #58523)", () => {
     const [fromGlobex] = globexInbox.envelopes;
     if (!fromAcme || !fromGlobex) throw new Error("missing envelopes");
     await acmeChannel.send({ channel: "slack", accountId: "acme", peer: fromAcme.peer }, { text: "hi acme" });
-    await globexChannel.send({ channel: "slack", accountId: "globex", peer: fromGlobex.peer }, { text: "hi globex" });
-    expect(await h.fake.nextPost({ channel: acmeChan.id })).toMatchObject({ token: acmeBot.botToken, teamId: acme.id });
+    await globexChannel.send(
+      { channel: "slack", accountId: "globex", peer: fromGlobex.peer },
+      { text: "hi globex" },
+    );
+    expect(await h.fake.nextPost({ channel: acmeChan.id })).toMatchObject({
+      token: acmeBot.botToken,
+      teamId: acme.id,
+    });
     expect(await h.fake.nextPost({ channel: globexChan.id })).toMatchObject({
       token: globexBot.botToken,
       teamId: globex.id,
@@ -86,7 +96,11 @@ describe("several workspaces on one app (OpenClaw #58523)", () => {
     const acmeChan = h.fake.addChannel(acme.id);
     const acmeInbox = new Collector();
     // Separate hubs: one connection per account, as a naive adapter would open.
-    const acmeChannel = h.channel({ botToken: acmeBot.botToken, appToken: app.appToken, socketHub: new SlackSocketHub() });
+    const acmeChannel = h.channel({
+      botToken: acmeBot.botToken,
+      appToken: app.appToken,
+      socketHub: new SlackSocketHub(),
+    });
     const globexChannel = h.channel({
       accountId: "globex",
       botToken: globexBot.botToken,
@@ -96,7 +110,8 @@ describe("several workspaces on one app (OpenClaw #58523)", () => {
     await acmeChannel.start(acmeInbox.sink);
     await globexChannel.start(new Collector().sink);
     expect(h.fake.socketConnections(app.id)).toBe(2);
-    for (let i = 0; i < 4; i++) await h.fake.userSays({ channel: acmeChan.id, user: acmeUser.id, text: `m${i}` });
+    for (let i = 0; i < 4; i++)
+      await h.fake.userSays({ channel: acmeChan.id, user: acmeUser.id, text: `m${i}` });
     // Round-robin handed half of acme's events to globex's connection, where they are dropped.
     expect(acmeInbox.envelopes.length).toBe(2);
   });
@@ -136,7 +151,9 @@ describe("several workspaces on one app (OpenClaw #58523)", () => {
     const app = h.fake.addApp();
     const team = h.fake.addWorkspace();
     const bot = h.fake.install(app.id, team.id);
-    await h.channel({ accountId: "one", botToken: bot.botToken, appToken: app.appToken }).start(new Collector().sink);
+    await h
+      .channel({ accountId: "one", botToken: bot.botToken, appToken: app.appToken })
+      .start(new Collector().sink);
     const twin = h.channel({ accountId: "two", botToken: bot.botToken, appToken: app.appToken });
     await expect(twin.start(new Collector().sink)).rejects.toMatchObject({ code: "CONFIG_INVALID" });
   });

@@ -2,8 +2,8 @@ import { RateLimitError } from "@patchbay/core";
 import type { FakeApp, FakeConversation, FakeInstallation, FakeWorkspace } from "@patchbay/testkit/slack";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { Collector, type Harness, harness } from "./e2e.support.js";
-import type { SlackChannel } from "./slack-channel.js";
 import { threadTsOf } from "./outbound.js";
+import type { SlackChannel } from "./slack-channel.js";
 
 let h: Harness;
 let team: FakeWorkspace;
@@ -25,7 +25,11 @@ beforeEach(async () => {
   app = h.fake.addApp();
   bot = h.fake.install(app.id, team.id);
   chan = h.fake.addChannel(team.id);
-  channel = h.channel({ botToken: bot.botToken, appToken: app.appToken, rateLimit: { maxRetries: 2, maxWaitMs: 5_000 } });
+  channel = h.channel({
+    botToken: bot.botToken,
+    appToken: app.appToken,
+    rateLimit: { maxRetries: 2, maxWaitMs: 5_000 },
+  });
   await channel.start(new Collector().sink);
 });
 
@@ -40,7 +44,10 @@ describe("outbound", () => {
   });
 
   it("converts markdown to mrkdwn when asked", async () => {
-    await channel.send(to(chan.id), { text: "**bold** and [docs](https://x.test/a?b=1&c=2)", format: "markdown" });
+    await channel.send(to(chan.id), {
+      text: "**bold** and [docs](https://x.test/a?b=1&c=2)",
+      format: "markdown",
+    });
     expect((await h.fake.nextPost()).text).toBe("*bold* and <https://x.test/a?b=1&amp;c=2|docs>");
   });
 
@@ -51,7 +58,12 @@ describe("outbound", () => {
     const posts = await h.fake.waitForPosts(sent.ids.length);
     expect(posts.length).toBeGreaterThanOrEqual(2);
     expect(posts.every((p) => p.text.length <= 4000)).toBe(true);
-    expect(posts.map((p) => p.text).join(" ").replace(/\s+/g, " ")).toBe(text.replace(/\s+/g, " "));
+    expect(
+      posts
+        .map((p) => p.text)
+        .join(" ")
+        .replace(/\s+/g, " "),
+    ).toBe(text.replace(/\s+/g, " "));
     expect(sent.ids).toEqual(posts.map((p) => `${chan.id}:${p.ts}`));
   });
 
@@ -99,7 +111,10 @@ describe("outbound", () => {
   it("answers a DM peer in the DM conversation it came from", async () => {
     const ann = h.fake.addUser(team.id, { name: "ann" });
     const dm = h.fake.imWith(team.id, ann.id);
-    await channel.send({ channel: "slack", accountId: "default", peer: { kind: "direct", id: ann.id } }, { text: "hi" });
+    await channel.send(
+      { channel: "slack", accountId: "default", peer: { kind: "direct", id: ann.id } },
+      { text: "hi" },
+    );
     const post = await h.fake.nextPost();
     // Slack resolves a user id to the bot's DM with that user.
     expect(post.channel).toBe(dm.id);

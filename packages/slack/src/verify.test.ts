@@ -24,7 +24,10 @@ describe("verifySlackSignature", () => {
   });
 
   it("refuses other secrets, other bodies and malformed signatures", () => {
-    expect(check({ signature: slackSignature("other", ts, body) })).toEqual({ ok: false, reason: "bad signature" });
+    expect(check({ signature: slackSignature("other", ts, body) })).toEqual({
+      ok: false,
+      reason: "bad signature",
+    });
     expect(check({ rawBody: `${body} ` })).toEqual({ ok: false, reason: "bad signature" });
     expect(check({ signature: "v1=abc" })).toEqual({ ok: false, reason: "bad signature" });
   });
