@@ -12,11 +12,11 @@ import {
   resolveGatewayListen,
   toGatewayError,
 } from "@patchbay/core";
-import type { ChannelFactories, HttpMountable } from "./channels/types.js";
+import type { ChannelFactories } from "./channels/types.js";
 import { formatIssues, type LoadedConfig, loadConfigFile } from "./config/load-config.js";
 import { createAdminToken } from "./http/admin-token.js";
 import { gatewayRoutes } from "./http/gateway-routes.js";
-import { GatewayHttpServer, type Route } from "./http/server.js";
+import { GatewayHttpServer, type Route, sendJson } from "./http/server.js";
 import { SessionLanes } from "./lanes/index.js";
 import { buildConfigSnapshot, type ConfigSnapshot } from "./pipeline/config-snapshot.js";
 import { EventLog } from "./pipeline/event-log.js";
@@ -133,7 +133,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
             accountId: account.accountId,
             fingerprint: createHash("sha256").update(JSON.stringify(account)).digest("hex"),
             create: () =>
-              factory(account, {
+              factory.create(account, {
                 stateDir: options.stateDir,
                 logger: accountLogger,
                 state: prefixedStore(kv, `${account.channel}/${account.accountId}/`),
@@ -194,7 +194,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const adminToken = await createAdminToken(options.stateDir);
   const baseRoutes = gatewayRoutes(running, { dev: options.dev ?? false, adminToken });
   const extra = options.extraRoutes?.(running) ?? [];
-  routes = () => [...extra, ...webhookRoutes(supervisor), ...baseRoutes];
+  routes = () => [...extra, ...webhookRoutes(snapshot, options.channels, supervisor), ...baseRoutes];
 
   if (options.watchConfig ?? true) watcher = watchConfigFile(options.configPath, () => void running.reload(), logger);
   return running;
@@ -209,11 +209,28 @@ function makeSnapshot(loaded: LoadedConfig, options: GatewayOptions, env: EnvLik
   });
 }
 
-/** Webhook endpoints of the accounts running right now (Telegram webhooks, Slack HTTP events). */
-function webhookRoutes(supervisor: AccountSupervisor): Route[] {
-  return supervisor.adapters().flatMap((adapter) => {
-    const mount = (adapter as Partial<HttpMountable>).httpMount?.();
-    return mount ? [{ method: "POST" as const, path: mount.path, handler: mount.handler }] : [];
+/**
+ * HTTP endpoints of the configured accounts (Telegram webhooks, Slack events), derived from the
+ * current config on every request, so a reload can never leave a stale or missing route behind.
+ */
+function webhookRoutes(snapshot: ConfigSnapshot, channels: ChannelFactories, supervisor: AccountSupervisor): Route[] {
+  return [...snapshot.accounts.values()].flatMap((account) => {
+    const mount = account.enabled ? channels[account.channel]?.mount?.(account) : undefined;
+    if (!mount) return [];
+    return [
+      {
+        method: "POST" as const,
+        path: mount.path,
+        handler: (req, res) => {
+          const adapter = supervisor.adapter(account.channel, account.accountId);
+          if (!adapter) {
+            sendJson(res, 503, { error: `account ${account.channel}/${account.accountId} is not running` });
+            return;
+          }
+          mount.handler(adapter)(req, res);
+        },
+      } satisfies Route,
+    ];
   });
 }
 

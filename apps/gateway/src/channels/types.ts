@@ -10,12 +10,21 @@ export interface ChannelContext {
   env: EnvLike;
 }
 
-/** Adapters that receive over HTTP expose a plain Node handler the gateway mounts. */
-export interface HttpMountable {
-  httpMount(): { path: string; handler: (req: IncomingMessage, res: ServerResponse) => void } | undefined;
+export type NodeHandler = (req: IncomingMessage, res: ServerResponse) => void;
+
+/** An HTTP endpoint an account receives on (Telegram webhook, Slack Events API). */
+export interface HttpMount {
+  path: string;
+  /** Called per request with the account's adapter running at that moment. */
+  handler(adapter: ChannelAdapter): NodeHandler;
 }
 
-/** Builds the adapter of one account, or throws a GatewayError that says what is missing. */
-export type ChannelFactory = (account: ResolvedChannelAccount, context: ChannelContext) => ChannelAdapter;
+/** How the gateway runs one channel's accounts. */
+export interface ChannelDefinition {
+  /** Builds the adapter of one account, or throws a GatewayError that says what is missing. */
+  create(account: ResolvedChannelAccount, context: ChannelContext): ChannelAdapter;
+  /** The account's HTTP endpoint, when it receives over HTTP. */
+  mount?(account: ResolvedChannelAccount): HttpMount | undefined;
+}
 
-export type ChannelFactories = Readonly<Record<string, ChannelFactory>>;
+export type ChannelFactories = Readonly<Record<string, ChannelDefinition>>;

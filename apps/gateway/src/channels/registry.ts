@@ -1,0 +1,7 @@
+import { telegramChannel } from "./telegram.js";
+import type { ChannelFactories } from "./types.js";
+
+/** Every channel this gateway can run, by config name. */
+export const builtInChannels: ChannelFactories = {
+  telegram: telegramChannel,
+};
