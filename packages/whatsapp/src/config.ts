@@ -5,7 +5,10 @@ const ms = z.number().int().min(0);
 
 /** A 32-byte Curve25519 public key, as bytes or hex. */
 const publicKey = z
-  .union([z.instanceof(Uint8Array), z.string().regex(/^[0-9a-fA-F]{64}$/, "must be 64 hex characters")])
+  .union([
+    z.custom<Uint8Array>((value) => value instanceof Uint8Array, "must be bytes"),
+    z.string().regex(/^[0-9a-fA-F]{64}$/, "must be 64 hex characters"),
+  ])
   .transform((value) => (typeof value === "string" ? Buffer.from(value, "hex") : Buffer.from(value)))
   .refine((key) => key.length === 32, "must be a 32-byte Curve25519 public key");
 

@@ -63,19 +63,30 @@ export async function createHarness(logger?: Logger): Promise<Harness> {
   };
 }
 
-/** A sink that records envelopes, with a way to await the n-th. */
+/**
+ * A sink that records envelopes. `next()` resolves with the next envelope not yet returned;
+ * `next(n)` waits for the n-th envelope overall (1-based).
+ */
 export function recordingSink(): {
   envelopes: InboundEnvelope[];
   sink: (e: InboundEnvelope) => Promise<void>;
   next(count?: number): Promise<InboundEnvelope>;
 } {
   const envelopes: InboundEnvelope[] = [];
+  let consumed = 0;
   return {
     envelopes,
     sink: async (envelope) => {
       envelopes.push(envelope);
     },
-    next: (count = envelopes.length + 1) =>
-      waitFor(() => envelopes[count - 1], { timeoutMs: 5_000, what: `envelope #${count}` }),
+    async next(count) {
+      const index = count === undefined ? consumed : count - 1;
+      const envelope = await waitFor(() => envelopes[index], {
+        timeoutMs: 5_000,
+        what: `envelope #${index + 1}`,
+      });
+      consumed = index + 1;
+      return envelope;
+    },
   };
 }

@@ -114,11 +114,16 @@ export class FakeWhatsAppServer implements ConnectionHandler, DeliveryRouter {
     return new FakeAccount(record, this);
   }
 
+  /**
+   * Adds a WhatsApp user. Every user has a LID today (Baileys 7 will not send to a number without
+   * one); it defaults to `8` followed by the phone number without its first digit.
+   */
   addContact(phone: string, options: { name?: string; lid?: string } = {}): FakeContact {
-    const device = new FakeDevice({ user: phone, ...(options.lid ? { lid: options.lid } : {}) });
+    const lid = options.lid ?? `8${phone.slice(1)}`;
+    const device = new FakeDevice({ user: phone, lid });
     const contact = new FakeContact(device, options.name ?? `Contact ${phone}`, this);
     this.#contacts.set(phone, contact);
-    if (options.lid) this.#lidToPhone.set(options.lid, phone);
+    this.#lidToPhone.set(lid, phone);
     return contact;
   }
 
@@ -177,7 +182,11 @@ export class FakeWhatsAppServer implements ConnectionHandler, DeliveryRouter {
   }
 
   /** The owner types the pairing code a companion displayed ("link with phone number"). */
-  async enterPairingCode(phone: string, code: string, { timeoutMs = 5_000 }: { timeoutMs?: number } = {}): Promise<void> {
+  async enterPairingCode(
+    phone: string,
+    code: string,
+    { timeoutMs = 5_000 }: { timeoutMs?: number } = {},
+  ): Promise<void> {
     // The companion shows the code as soon as it sent its hello; give that hello time to arrive.
     const deadline = Date.now() + timeoutMs;
     let entry = this.#findCodeExchange(phone);
@@ -190,7 +199,9 @@ export class FakeWhatsAppServer implements ConnectionHandler, DeliveryRouter {
     connection.send(await exchange.enterCode(code.replace(/-/g, "")));
   }
 
-  #findCodeExchange(phone: string): [FakeConnection, { phone: string; exchange: PairingCodeExchange }] | undefined {
+  #findCodeExchange(
+    phone: string,
+  ): [FakeConnection, { phone: string; exchange: PairingCodeExchange }] | undefined {
     return [...this.#codeExchanges.entries()].find(([c, e]) => c.open && e.phone === phone);
   }
 
