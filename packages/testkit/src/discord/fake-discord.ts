@@ -1,6 +1,7 @@
 import { createServer, type Server } from "node:http";
 import { closeServer, listenOnLoopback } from "../net.js";
 import { FakeGateway, type GatewayRecord } from "./gateway.js";
+import { createMessage, guildCreatePayload } from "./payloads.js";
 import { type BotMessageRecord, FakeRest, type RateLimitFault, type RestRecord } from "./rest.js";
 import type { DcChannel, DcMessage, DcRole, DcSessionStartLimit, DcUser, Snowflake } from "./wire.js";
 import {
@@ -135,7 +136,7 @@ export class FakeDiscord {
     const wasMember = this.world.guildsOf(userId).includes(guildId);
     this.world.addMember(guildId, userId, options);
     if (this.world.bots.has(userId) && !wasMember)
-      this.#gateway.dispatch(userId, "GUILD_CREATE", this.world.guildCreate(guildId));
+      this.#gateway.dispatch(userId, "GUILD_CREATE", guildCreatePayload(this.world, guildId));
   }
 
   addChannel(guildId: Snowflake, options: { name: string; id?: Snowflake; type?: 0 | 5 }): DcChannel {
@@ -173,7 +174,7 @@ export class FakeDiscord {
    * Mentions are written in the text as Discord does: `<@userId>`, `<@&roleId>`, `@everyone`.
    */
   say(options: SayOptions): DcMessage {
-    const message = this.world.createMessage({
+    const message = createMessage(this.world, {
       authorId: options.from,
       channelId: options.in,
       content: options.text,

@@ -1,6 +1,7 @@
 import type { IncomingMessage, Server } from "node:http";
 import type { Duplex } from "node:stream";
 import { WebSocket, WebSocketServer } from "ws";
+import { guildCreatePayload } from "./payloads.js";
 import {
   ChannelKind,
   type DcMessage,
@@ -316,7 +317,8 @@ export class FakeGateway {
       user_settings: {},
     });
     this.records.push({ kind: "ready", connection: connection.id, botId: bot.id, sessionId: session.id });
-    for (const guildId of guilds) this.#dispatch(session, "GUILD_CREATE", this.#world.guildCreate(guildId));
+    for (const guildId of guilds)
+      this.#dispatch(session, "GUILD_CREATE", guildCreatePayload(this.#world, guildId));
   }
 
   #resume(connection: Connection, d: Record<string, unknown>): void {

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { computePings, type Pings } from "./mentions.js";
+import { createMessage } from "./payloads.js";
 import type {
   DcAllowedMentions,
   DcErrorBody,
@@ -185,7 +186,7 @@ export class FakeRest {
     const missing = reference?.message_id !== undefined && referenced?.channel_id !== channelId;
     if (missing && reference?.fail_if_not_exists !== false)
       return reply(400, invalidForm("message_reference", "Unknown message"));
-    const message = this.#world.createMessage({
+    const message = createMessage(this.#world, {
       authorId: bot.id,
       channelId,
       content,

@@ -1,10 +1,7 @@
-import { parseMentions } from "./mentions.js";
 import {
   ChannelKind,
   type ChannelKindValue,
-  type DcAttachment,
   type DcChannel,
-  type DcGuildCreate,
   type DcGuildMember,
   type DcMessage,
   type DcRole,
@@ -335,119 +332,10 @@ export class DiscordWorld {
     return [...this.guilds.values()].filter((g) => g.members.has(botId)).map((g) => g.id);
   }
 
-  /** The GUILD_CREATE payload: Discord sends channels, threads, roles and members here. */
-  guildCreate(guildId: Snowflake): DcGuildCreate {
-    const guild = this.guild(guildId);
-    const inGuild = [...this.channels.values()].map((s) => s.channel).filter((c) => c.guild_id === guildId);
-    const isThread = (c: DcChannel) =>
-      c.type === ChannelKind.PublicThread ||
-      c.type === ChannelKind.PrivateThread ||
-      c.type === ChannelKind.AnnouncementThread;
-    return {
-      id: guild.id,
-      name: guild.name,
-      icon: null,
-      owner_id: guild.ownerId,
-      unavailable: false,
-      member_count: guild.members.size,
-      large: false,
-      joined_at: guild.joinedAt,
-      roles: [...guild.roles.values()],
-      channels: inGuild.filter((c) => !isThread(c)),
-      threads: inGuild.filter(isThread),
-      members: [...guild.members.keys()].map((id) => this.member(guildId, id) as DcGuildMember),
-      emojis: [],
-      stickers: [],
-      features: [],
-      voice_states: [],
-      presences: [],
-      stage_instances: [],
-      guild_scheduled_events: [],
-    };
-  }
-
-  /** Builds and stores a message, filling mentions, member, reply and channel_type the way Discord does. */
-  createMessage(input: UserMessageInput & { allowMissingReference?: boolean }): DcMessage {
-    const channel = this.channel(input.channelId);
-    const author = this.user(input.authorId);
-    const parsed = parseMentions(input.content);
-    const referenced = input.replyToId ? this.messages.get(input.replyToId) : undefined;
-    if (
-      input.replyToId &&
-      (!referenced || referenced.channel_id !== channel.id) &&
-      !input.allowMissingReference
-    ) {
-      throw new Error(`fake discord: unknown message ${input.replyToId} in channel ${channel.id}`);
-    }
-    const guildId = channel.guild_id;
-    const member = guildId ? this.member(guildId, author.id) : undefined;
-    const message: DcMessage = {
-      id: this.newId(),
-      channel_id: channel.id,
-      author,
-      content: input.content,
-      timestamp: this.isoNow(),
-      edited_timestamp: null,
-      tts: false,
-      mention_everyone: parsed.everyone,
-      mentions: parsed.users.filter((id) => this.users.has(id)).map((id) => this.user(id)),
-      mention_roles: guildId ? parsed.roles.filter((id) => this.guild(guildId).roles.has(id)) : [],
-      attachments: (input.attachments ?? []).map((a) => this.#attachment(channel.id, a)),
-      embeds: [],
-      pinned: false,
-      type: input.replyToId ? 19 : 0,
-      flags: 0,
-      ...(guildId ? { guild_id: guildId } : {}),
-      ...(member
-        ? {
-            member: {
-              nick: member.nick,
-              roles: member.roles,
-              joined_at: member.joined_at,
-              deaf: false,
-              mute: false,
-              flags: 0,
-            },
-          }
-        : {}),
-      ...(channel.type === ChannelKind.DM || channel.type === ChannelKind.GroupDM
-        ? { channel_type: channel.type }
-        : {}),
-      ...(input.replyToId
-        ? {
-            message_reference: {
-              type: 0,
-              message_id: input.replyToId,
-              channel_id: channel.id,
-              ...(guildId ? { guild_id: guildId } : {}),
-            },
-            referenced_message: referenced ?? null,
-          }
-        : {}),
-    };
-    this.messages.set(message.id, message);
-    channel.last_message_id = message.id;
-    if (channel.message_count !== undefined) channel.message_count += 1;
-    return message;
-  }
-
   setSessionStartLimit(botId: Snowflake, limit: Partial<DcSessionStartLimit>): void {
     const bot = this.bots.get(botId);
     if (!bot) throw new Error(`fake discord: unknown bot ${botId}`);
     bot.sessionStartLimit = { ...bot.sessionStartLimit, ...limit };
-  }
-
-  #attachment(channelId: Snowflake, input: AttachmentInput): DcAttachment {
-    const id = this.newId();
-    const url = `https://cdn.discordapp.com/attachments/${channelId}/${id}/${encodeURIComponent(input.filename)}`;
-    return {
-      id,
-      filename: input.filename,
-      size: input.size ?? 1024,
-      url,
-      proxy_url: url.replace("cdn.discordapp.com", "media.discordapp.net"),
-      ...(input.contentType ? { content_type: input.contentType } : {}),
-    };
   }
 
   #role(id: Snowflake, name: string, position: number): DcRole {
