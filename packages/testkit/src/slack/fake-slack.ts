@@ -33,6 +33,8 @@ export interface FakeSlackOptions {
   pingIntervalMs?: number;
   /** How long a Socket Mode delivery waits for the app's ack (default 3 s, Slack's own deadline). */
   ackTimeoutMs?: number;
+  /** Answer Socket Mode clients' WebSocket pings (default true); false makes every link look dead. */
+  answerPings?: boolean;
   /** Echo every bot post back to the workspace's apps as a `message` event, as Slack does (default true). */
   echoBotMessages?: boolean;
 }
@@ -109,6 +111,7 @@ export class FakeSlack {
       waiters: this.#waiters,
       pingIntervalMs: options.pingIntervalMs ?? 10_000,
       ackTimeoutMs: options.ackTimeoutMs ?? 3_000,
+      answerPings: options.answerPings ?? true,
     });
     this.#api = new SlackWebApi(this.world, {
       socketUrl: (appId) =>

@@ -26,6 +26,8 @@ export interface SocketModeServerOptions {
   /** How often the fake pings each socket, as Slack does (the client reconnects after 30 s without). */
   pingIntervalMs: number;
   ackTimeoutMs: number;
+  /** Answer the client's WebSocket pings (default true); false simulates a dead link. */
+  answerPings: boolean;
 }
 
 /**
@@ -34,7 +36,7 @@ export interface SocketModeServerOptions {
  * messages and dropped sockets.
  */
 export class SocketModeServer {
-  readonly #wss = new WebSocketServer({ noServer: true });
+  readonly #wss: WebSocketServer;
   readonly #tickets = new Map<string, string>();
   readonly #connections: Connection[] = [];
   readonly #opened = new Map<string, number>();
@@ -47,6 +49,7 @@ export class SocketModeServer {
 
   constructor(options: SocketModeServerOptions) {
     this.#options = options;
+    this.#wss = new WebSocketServer({ noServer: true, autoPong: options.answerPings });
   }
 
   attach(server: Server): void {
