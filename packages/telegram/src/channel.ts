@@ -16,7 +16,7 @@ import {
   toGatewayError,
 } from "@patchbay/core";
 import { type BotIdentity, TelegramClient } from "./client.js";
-import type { TelegramChannelConfig, TelegramChannelDeps } from "./config.js";
+import type { TelegramAdapterConfig, TelegramChannelDeps } from "./config.js";
 import { isAuthError, isTransientError, stoppedError } from "./errors.js";
 import { HealthMonitor } from "./health-monitor.js";
 import { decideInbound } from "./inbound.js";
@@ -37,7 +37,7 @@ const REQUEST_TIMEOUT_MARGIN_SECONDS = 30;
 export class TelegramChannel implements ChannelAdapter {
   readonly channel = "telegram" as const;
   readonly accountId: string;
-  readonly #config: TelegramChannelConfig;
+  readonly #config: TelegramAdapterConfig;
   readonly #logger: Logger;
   readonly #state: KeyValueStore;
   readonly #stop = new AbortController();
@@ -55,7 +55,7 @@ export class TelegramChannel implements ChannelAdapter {
   #started = false;
   #stopping: Promise<void> | undefined;
 
-  constructor(config: TelegramChannelConfig, deps: TelegramChannelDeps = {}) {
+  constructor(config: TelegramAdapterConfig, deps: TelegramChannelDeps = {}) {
     this.#config = config;
     this.accountId = config.accountId;
     const now = deps.now ?? Date.now;

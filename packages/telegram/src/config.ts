@@ -13,7 +13,7 @@ const positiveMs = z.number().int().min(0);
  * already resolved by the gateway (SecretRefs, tokenFile, TELEGRAM_BOT_TOKEN); nothing here reads
  * the environment. Error messages never echo a value, so a token cannot leak through them.
  */
-export const TelegramChannelConfig = z
+export const TelegramAdapterConfig = z
   .object({
     /** Normalised account id (`default` for an unnamed account). */
     accountId: z.string().min(1),
@@ -86,7 +86,7 @@ export const TelegramChannelConfig = z
   });
 
 /** Validated, defaulted options (the output of the schema). */
-export type TelegramChannelConfig = z.output<typeof TelegramChannelConfig>;
+export type TelegramAdapterConfig = z.output<typeof TelegramAdapterConfig>;
 
 /** Collaborators injected by the gateway (or a test); not part of the validated data. */
 export interface TelegramChannelDeps {
@@ -97,12 +97,12 @@ export interface TelegramChannelDeps {
 }
 
 /** What `createTelegramChannel` accepts: the config (before defaults) plus the collaborators. */
-export type TelegramChannelOptions = z.input<typeof TelegramChannelConfig> & TelegramChannelDeps;
+export type TelegramChannelOptions = z.input<typeof TelegramAdapterConfig> & TelegramChannelDeps;
 
 /** Validates the data part of the options; throws ConfigError naming the paths, never the values. */
-export function parseTelegramConfig(options: TelegramChannelOptions): TelegramChannelConfig {
+export function parseTelegramConfig(options: TelegramChannelOptions): TelegramAdapterConfig {
   const { logger: _logger, state: _state, now: _now, ...data } = options;
-  const parsed = TelegramChannelConfig.safeParse(data);
+  const parsed = TelegramAdapterConfig.safeParse(data);
   if (parsed.success) return parsed.data;
   throw new ConfigError(
     parsed.error.issues.map((issue) => ({ path: issue.path.map(String).join("."), message: issue.message })),

@@ -5,7 +5,7 @@ export { TelegramChannel } from "./channel.js";
 export type { BotIdentity, ParseMode } from "./client.js";
 export {
   parseTelegramConfig,
-  TelegramChannelConfig,
+  TelegramAdapterConfig,
   type TelegramChannelDeps,
   type TelegramChannelOptions,
 } from "./config.js";

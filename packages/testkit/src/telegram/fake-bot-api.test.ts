@@ -96,12 +96,16 @@ describe("FakeTelegramBotApi", () => {
     await start();
     const bot = fake.addBot();
     const chat = fake.world.privateChat(fake.user());
+    const live: string[] = [];
+    const unsubscribe = fake.onMessageSent((record) => live.push(record.text));
     const ok = await call(bot, "sendMessage", {
       chat_id: chat.id,
       text: "<b>hi</b> &amp; <i>x</i>",
       parse_mode: "HTML",
     });
     expect(ok.status).toBe(200);
+    expect(live).toEqual(["hi & x"]);
+    unsubscribe();
     expect(fake.sentMessages[0]).toMatchObject({
       text: "hi & x",
       entities: [

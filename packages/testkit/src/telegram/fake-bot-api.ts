@@ -54,6 +54,7 @@ export class FakeTelegramBotApi {
   readonly #faults: FaultBook;
   readonly #changes = new ChangeNotifier();
   readonly #dispatch: UpdateDispatcher;
+  readonly #sentListeners = new Set<(record: SentMessageRecord) => void>();
   readonly #replyCursor = new Map<number, number>();
   readonly #env: MethodEnv;
   readonly #now: () => number;
@@ -80,6 +81,7 @@ export class FakeTelegramBotApi {
       now: this.#now,
       onSent: (record) => {
         this.sentMessages.push(record);
+        for (const listener of this.#sentListeners) listener(record);
         this.#changes.notify();
       },
       onChatAction: (record) => {
@@ -98,10 +100,10 @@ export class FakeTelegramBotApi {
     };
   }
 
-  /** Starts listening on 127.0.0.1 (random port); resolves with the API root to give the SDK. */
-  async start(): Promise<string> {
-    const port = await listenOnLoopback(this.#server);
-    this.#apiRoot = `http://127.0.0.1:${port}`;
+  /** Starts listening on 127.0.0.1 (random port by default); resolves with the API root for the SDK. */
+  async start(port = 0): Promise<string> {
+    const bound = await listenOnLoopback(this.#server, port);
+    this.#apiRoot = `http://127.0.0.1:${bound}`;
     return this.#apiRoot;
   }
 
@@ -207,6 +209,12 @@ export class FakeTelegramBotApi {
   }
 
   // ── outbound observation ───────────────────────────────────────────────────────────────────
+
+  /** Calls `listener` for every message a bot sends (for a live view such as the dev playground). */
+  onMessageSent(listener: (record: SentMessageRecord) => void): () => void {
+    this.#sentListeners.add(listener);
+    return () => this.#sentListeners.delete(listener);
+  }
 
   sentBy(bot: FakeBot): SentMessageRecord[] {
     return this.sentMessages.filter((m) => m.botId === bot.id);
