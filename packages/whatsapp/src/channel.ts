@@ -72,7 +72,10 @@ export class WhatsAppChannel implements ChannelAdapter {
     this.accountId = this.#config.accountId;
     this.#logger = (options.logger ?? silentLogger).child({ channel: "whatsapp", accountId: this.accountId });
     this.#now = options.now ?? Date.now;
-    this.#health = new HealthTracker({ now: this.#now });
+    this.#health = new HealthTracker({
+      now: this.#now,
+      ...(options.onHealthChange ? { onChange: options.onHealthChange } : {}),
+    });
     this.#state = options.state ?? createMemoryStore();
     this.#groups = new GroupMetadataCache(this.#config.groupMetadataTtlMs, this.#now);
     this.#dedupe = new DedupeWindow(this.#config.dedupeWindow);

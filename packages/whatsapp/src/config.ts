@@ -1,4 +1,4 @@
-import { ConfigError, type KeyValueStore, type Logger } from "@patchbay/core";
+import { type AccountHealth, ConfigError, type KeyValueStore, type Logger } from "@patchbay/core";
 import { z } from "zod";
 
 const ms = z.number().int().min(0);
@@ -73,6 +73,8 @@ export type WhatsAppChannelOptions = z.input<typeof WhatsAppChannelConfig> & {
   state?: KeyValueStore;
   now?: () => number;
   random?: () => number;
+  /** Called on every health change (the gateway's supervisor and `/healthz` listen here). */
+  onHealthChange?: (health: AccountHealth) => void;
   /**
    * When set, `start()` on an unlinked account runs this login (QR or code) instead of failing with
    * needs-login; handy for a dev playground. The CLI uses `channel.login()` instead.
@@ -81,7 +83,7 @@ export type WhatsAppChannelOptions = z.input<typeof WhatsAppChannelConfig> & {
 };
 
 export function parseWhatsAppConfig(options: WhatsAppChannelOptions): WhatsAppChannelConfig {
-  const { logger: _logger, state: _state, now: _now, random: _random, login: _login, ...data } = options;
+  const { logger: _l, state: _s, now: _n, random: _r, login: _login, onHealthChange: _h, ...data } = options;
   const result = WhatsAppChannelConfig.safeParse(data);
   if (!result.success) {
     throw new ConfigError(
