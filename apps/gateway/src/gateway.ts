@@ -148,8 +148,11 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const http = new GatewayHttpServer(() => routes(), logger);
   const address = await http.listen(options.port ?? listen.port, options.host ?? listen.host);
   await supervisor.apply(accountSpecs(snapshot));
-  const replayed = pipeline.replayPending();
-  if (replayed > 0) logger.info("replaying messages left unfinished by the last run", { count: replayed });
+  // Replies to replayed messages go out through their accounts, so wait until those are up.
+  const replay = supervisor.settled().then(() => {
+    const replayed = pipeline.replayPending();
+    if (replayed > 0) logger.info("replaying messages left unfinished by the last run", { count: replayed });
+  });
 
   let watcher: FSWatcher | undefined;
   let stopped = false;
@@ -182,6 +185,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       if (stopped) return;
       stopped = true;
       watcher?.close();
+      await replay;
       await pipeline.drain();
       await lanes.drain();
       await supervisor.stop();

@@ -251,7 +251,7 @@ export class Pipeline {
         .map((entry) => ({ role: entry.role as "user" | "assistant", text: entry.text, at: entry.at }));
       const target = this.#target(envelope);
       const adapter = deps.adapter(envelope.channel, envelope.accountId);
-      const typing = adapter?.sendTyping?.(target).catch(() => {});
+      const stopTyping = keepTyping(adapter, target);
       let text: string;
       try {
         const reply = await runtime.run(
@@ -278,7 +278,7 @@ export class Pipeline {
         deps.logger.error("agent failed", { agentId: run.agentId, code: failure.code, reason: failure.message });
         text = AGENT_APOLOGY;
       }
-      await typing;
+      stopTyping();
       const routeInfo = { channel: envelope.channel, accountId: envelope.accountId, peer: envelope.peer };
       await sessions.append(
         run.sessionKey,
@@ -323,6 +323,18 @@ export class Pipeline {
     this.#deps.metrics.outbound.inc({ channel: envelope.channel, account: envelope.accountId }, sent.ids.length);
     return sent.ids;
   }
+}
+
+/** Platforms expire a typing indicator after ~5 s, so it is renewed until the reply is ready. */
+const TYPING_RENEW_MS = 4_000;
+
+function keepTyping(adapter: ChannelAdapter | undefined, target: OutboundTarget): () => void {
+  if (!adapter?.sendTyping) return () => {};
+  const send = () => void adapter.sendTyping?.(target).catch(() => {});
+  send();
+  const timer = setInterval(send, TYPING_RENEW_MS);
+  timer.unref();
+  return () => clearInterval(timer);
 }
 
 function contextLine(envelope: JournaledEnvelope): GroupContextLine {
