@@ -77,6 +77,8 @@ class ResilientShard extends WebSocketShard {
   readonly #policy: ReconnectPolicy;
   readonly #hooks: GatewayHooks;
   #recovering = false;
+  /** Whether the current connection got HELLO, i.e. reached the gateway at all. */
+  #reachedServer = false;
   #pending: AbortController | null = null;
   #stopped = false;
 
@@ -88,6 +90,9 @@ class ResilientShard extends WebSocketShard {
     this.on(WebSocketShardEvents.Ready, () => this.#policy.connected());
     this.on(WebSocketShardEvents.Resumed, () => this.#policy.connected());
     this.on(WebSocketShardEvents.HeartbeatComplete, () => this.#hooks.heartbeat());
+    this.on(WebSocketShardEvents.Hello, () => {
+      this.#reachedServer = true;
+    });
     this.on(WebSocketShardEvents.Closed, ({ code }) => {
       if (FATAL_CLOSE_CODES.has(code)) this.#hooks.fatalClose(code);
     });
@@ -101,14 +106,15 @@ class ResilientShard extends WebSocketShard {
     if (this.#recovering || this.#stopped || this.status === WebSocketShardStatus.Idle) return undefined;
     this.#recovering = true;
     try {
-      const wantsResume = recover === WebSocketShardDestroyRecovery.Resume;
+      const wantsResume = recover === WebSocketShardDestroyRecovery.Resume || failedToConnect(options);
       const session = wantsResume ? await this.#context.retrieveSessionInfo(this.id) : null;
       // Close without the library's own reconnect; 4200 keeps the session resumable on Discord.
       await super.destroy({
         code: options.code ?? (wantsResume ? CloseCodes.Resuming : CloseCodes.Normal),
         ...(options.reason ? { reason: options.reason } : {}),
       });
-      const plan = this.#policy.next(session !== null);
+      const plan = this.#policy.next(session !== null, this.#reachedServer);
+      this.#reachedServer = false;
       if (plan.resume && session) await this.#context.updateSessionInfo(this.id, session);
       this.#hooks.reconnecting({ ...plan, code: options.code });
       this.#pending = new AbortController();
@@ -130,6 +136,24 @@ class ResilientShard extends WebSocketShard {
     this.#stopped = true;
     this.#pending?.abort();
   }
+}
+
+/** Closes after which the library identifies afresh on purpose: the session is gone or suspect. */
+const SESSION_ENDING_CODES = new Set([CloseCodes.Normal, 4003, 4005, 4007, 4008]);
+
+/**
+ * The library asks for a fresh identify when a connection attempt failed at the network level
+ * (reset, refused: close 1006 with no reason). The session is still valid on Discord's side, and
+ * dropping it would lose every message sent during the outage, so it is resumed instead; should
+ * Discord have expired it meanwhile, INVALID_SESSION leads to the identify anyway.
+ */
+function failedToConnect(options: WebSocketShardDestroyOptions): boolean {
+  return (
+    options.recover === WebSocketShardDestroyRecovery.Reconnect &&
+    options.reason === undefined &&
+    options.code !== undefined &&
+    !SESSION_ENDING_CODES.has(options.code)
+  );
 }
 
 /** Relays session storage to discord.js and gates IDENTIFY through the account's budget. */

@@ -90,6 +90,49 @@ describe("resume without losing or repeating messages", () => {
     });
   }
 
+  it("a network outage (connections reset) keeps the session: missed messages arrive after it", async () => {
+    const { fake, alice, general } = world;
+    const bot = freshBot();
+    const { adapter, inbox } = await adapters.start(fastOptions(fake, bot));
+    fake.setGatewayAvailable(false, "reset");
+    fake.closeGateway(bot.id, 1006);
+    fake.say({ from: alice.id, in: general, text: "during outage" });
+    await waitFor(() => adapter.health().reconnects >= 6, { what: "failed attempts" });
+    fake.setGatewayAvailable(true);
+    await waitFor(() => adapter.health().state === "ready", { what: "back" });
+    await inbox.next("during outage");
+    expect(fake.identifyCount(bot.id)).toBe(1);
+    expect(gatewayOf(bot.id).find((r) => r.kind === "resumed")).toMatchObject({ replayed: 1 });
+  });
+
+  it("op 7 RECONNECT resumes the session", async () => {
+    const { fake, alice, general } = world;
+    const bot = freshBot();
+    const { adapter, inbox } = await adapters.start(fastOptions(fake, bot));
+    fake.requestReconnect(bot.id);
+    await waitFor(() => adapter.health().reconnects === 1 && adapter.health().state === "ready", {
+      what: "resumed",
+    });
+    fake.say({ from: alice.id, in: general, text: "after op 7" });
+    await inbox.next("after op 7");
+    expect(kinds(gatewayOf(bot.id))).toContain("resumed");
+    expect(fake.identifyCount(bot.id)).toBe(1);
+  });
+
+  it("stop() during an outage cancels the pending reconnect", async () => {
+    const { fake } = world;
+    const bot = freshBot();
+    const { adapter } = await adapters.start(fastOptions(fake, bot));
+    fake.setGatewayAvailable(false);
+    fake.closeGateway(bot.id, 1006);
+    await waitFor(() => adapter.health().reconnects >= 2, { what: "reconnecting" });
+    await adapter.stop();
+    const refused = fake.gatewayLog.filter((r) => r.kind === "refused").length;
+    await new Promise((r) => setTimeout(r, 300));
+    expect(fake.gatewayLog.filter((r) => r.kind === "refused").length).toBe(refused);
+    expect(adapter.health().state).toBe("stopped");
+  });
+
   it("a zombie connection (no heartbeat ACK) is replaced and resumed", async () => {
     const { fake, alice, general } = world;
     const bot = freshBot();

@@ -25,4 +25,14 @@ describe("ReconnectPolicy", () => {
     policy.connected();
     expect(policy.next(true).resume).toBe(true);
   });
+
+  it("attempts that never reached the server do not count as failed resumes", () => {
+    const policy = new ReconnectPolicy({ maxResumeAttempts: 2 });
+    expect(policy.next(true).resume).toBe(true);
+    // A long outage: every attempt fails before HELLO; the session is kept throughout.
+    for (let i = 0; i < 10; i++) expect(policy.next(true, false).resume).toBe(true);
+    // Back online, the resume is refused twice: then identify.
+    expect(policy.next(true, true).resume).toBe(true);
+    expect(policy.next(true, true).resume).toBe(false);
+  });
 });

@@ -30,9 +30,14 @@ export class ReconnectPolicy {
     this.#maxResumeAttempts = Math.max(0, options.maxResumeAttempts ?? 3);
   }
 
-  /** Plans the next attempt; `canResume` is whether the library still holds a session to resume. */
-  next(canResume: boolean): ReconnectPlan {
+  /**
+   * Plans the next attempt. `canResume`: a session is there to resume. `reachedServer`: the
+   * attempt that just ended got as far as the gateway's HELLO; one that never reached the server
+   * (an outage) says nothing about the session and does not count as a failed resume.
+   */
+  next(canResume: boolean, reachedServer = true): ReconnectPlan {
     const delayMs = this.#backoff.next();
+    if (!reachedServer && this.#resumeAttempts > 0) this.#resumeAttempts -= 1;
     const resume = canResume && this.#resumeAttempts < this.#maxResumeAttempts;
     this.#resumeAttempts = resume ? this.#resumeAttempts + 1 : 0;
     return { delayMs, resume, attempt: this.#backoff.attempt };

@@ -1,6 +1,6 @@
 import { createServer, type Server } from "node:http";
 import { closeServer, listenOnLoopback } from "../net.js";
-import { FakeGateway, type GatewayRecord } from "./gateway.js";
+import { FakeGateway, type GatewayOutage, type GatewayRecord } from "./gateway.js";
 import { createMessage, guildCreatePayload } from "./payloads.js";
 import { type BotMessageRecord, FakeRest, type RateLimitFault, type RestRecord } from "./rest.js";
 import type { DcChannel, DcMessage, DcRole, DcSessionStartLimit, DcUser, Snowflake } from "./wire.js";
@@ -315,9 +315,12 @@ export class FakeDiscord {
     this.#gateway.failNextResume(botId, ...codes);
   }
 
-  /** While false, gateway connections are refused (503 on upgrade), as during an outage. */
-  setGatewayAvailable(available: boolean): void {
-    this.#gateway.setAvailable(available);
+  /**
+   * While false, gateway connections fail as during an outage: by default with a 503 on upgrade,
+   * with `"reset"` by resetting the TCP connection (a network error to the client).
+   */
+  setGatewayAvailable(available: boolean, failure: GatewayOutage = "503"): void {
+    this.#gateway.setOutage(available ? null : failure);
   }
 
   /** Resets the bot's token: REST answers 401 and IDENTIFY / RESUME close with 4004. */

@@ -59,6 +59,9 @@ interface Connection {
   live: boolean;
 }
 
+/** How the gateway fails during an outage: an HTTP 503 on upgrade, or a reset TCP connection. */
+export type GatewayOutage = "503" | "reset";
+
 export interface FakeGatewayOptions {
   /** HELLO's heartbeat_interval. Discord sends 41250; tests use a few hundred ms. */
   heartbeatIntervalMs: number;
@@ -85,7 +88,7 @@ export class FakeGateway {
   readonly #resumeFaults = new Map<Snowflake, number[]>();
   readonly #ignoredIdentifies = new Map<Snowflake, number>();
   #connectionCount = 0;
-  #available = true;
+  #outage: GatewayOutage | null = null;
 
   constructor(world: DiscordWorld, options: FakeGatewayOptions) {
     this.#world = world;
@@ -102,7 +105,12 @@ export class FakeGateway {
       };
       // zlib-stream would need a compressing server; a client asking for it is misconfigured here.
       if (query.has("compress")) return refuse("400 Bad Request", "compression is not supported by the fake");
-      if (!this.#available) return refuse("503 Service Unavailable", "gateway unavailable");
+      if (this.#outage === "reset") {
+        this.records.push({ kind: "refused", reason: "connection reset" });
+        socket.destroy();
+        return;
+      }
+      if (this.#outage === "503") return refuse("503 Service Unavailable", "gateway unavailable");
       this.#wss.handleUpgrade(req, socket, head, (ws) => this.#onConnection(ws, query.toString()));
     });
   }
@@ -114,9 +122,9 @@ export class FakeGateway {
     this.#wss.close();
   }
 
-  /** While false, WebSocket upgrades are refused with 503 (the gateway is down). */
-  setAvailable(available: boolean): void {
-    this.#available = available;
+  /** Starts (or with null ends) an outage: upgrades get 503, or the TCP connection is reset. */
+  setOutage(outage: GatewayOutage | null): void {
+    this.#outage = outage;
   }
 
   /** Sends a dispatch to every session of a bot; `d` may depend on the session (intents). */
