@@ -100,6 +100,22 @@ describe("outbound", () => {
     expect(h.fake.callsTo("chat.postMessage")).toHaveLength(1);
   });
 
+  it("stop() cancels a send that is waiting out a rate limit", async () => {
+    const patient = h.channel({
+      accountId: "patient",
+      botToken: bot.botToken,
+      appToken: app.appToken,
+      rateLimit: { maxRetries: 3, maxWaitMs: 60_000 },
+    });
+    h.fake.fail({ method: "chat.postMessage", kind: { type: "rateLimit", retryAfterSec: 30 } });
+    const target = { ...to(chan.id), accountId: "patient" };
+    const sending = patient.send(target, { text: "never" }).catch((e: unknown) => e);
+    await h.fake.waitForCalls("chat.postMessage", 1);
+    await patient.stop();
+    expect(await sending).toMatchObject({ code: "CONNECTION_FAILED" });
+    expect(h.fake.callsTo("chat.postMessage")).toHaveLength(1);
+  });
+
   it("turns platform errors into PlatformError with the method", async () => {
     await expect(channel.send(to("C_NOPE"), { text: "x" })).rejects.toMatchObject({
       code: "PLATFORM_ERROR",

@@ -1,6 +1,7 @@
 import { createServer, type Server } from "node:http";
 import { closeServer, listenOnLoopback } from "../net.js";
 import { createApiHandler } from "./api-server.js";
+import { Deliverer, type DeliveryOptions, type EventDelivery } from "./delivery.js";
 import {
   appMentionEvent,
   eventCallback,
@@ -9,7 +10,7 @@ import {
   messageEvent,
 } from "./events.js";
 import { type SlackFaultSpec, SlackFaults } from "./faults.js";
-import { type HttpDelivery, postSignedEvent, type SignatureMode } from "./http-events.js";
+import type { HttpDelivery, SignatureMode } from "./http-events.js";
 import { type PostFilter, PostLog } from "./post-log.js";
 import { type SocketDelivery, SocketModeServer } from "./socket-mode.js";
 import { Waiters } from "./waiters.js";
@@ -37,24 +38,6 @@ export interface FakeSlackOptions {
   answerPings?: boolean;
   /** Echo every bot post back to the workspace's apps as a `message` event, as Slack does (default true). */
   echoBotMessages?: boolean;
-}
-
-/** How to deliver an event: Socket Mode when the app is connected, else its HTTP event URL. */
-export interface DeliveryOptions {
-  via?: "auto" | "socket" | "http";
-  /** HTTP only: how the request is signed (default valid). */
-  signature?: SignatureMode;
-  /** Marks the delivery as Slack's n-th retry (Socket Mode `retry_attempt`, HTTP `X-Slack-Retry-Num`). */
-  retryNum?: number;
-  retryReason?: string;
-}
-
-/** One event delivered to one app. */
-export interface EventDelivery {
-  appId: string;
-  eventId: string;
-  body: SlackEventCallback;
-  result: SocketDelivery | HttpDelivery;
 }
 
 export interface UserMessageInput extends DeliveryOptions {
@@ -99,6 +82,7 @@ export class FakeSlack {
   readonly #pendingEchoes = new Set<Promise<unknown>>();
   readonly #sockets: SocketModeServer;
   readonly #api: SlackWebApi;
+  readonly #deliverer: Deliverer;
   #server: Server | undefined;
   #port = 0;
   #tsSeq = 0;
@@ -113,6 +97,7 @@ export class FakeSlack {
       ackTimeoutMs: options.ackTimeoutMs ?? 3_000,
       answerPings: options.answerPings ?? true,
     });
+    this.#deliverer = new Deliverer(this.world, this.#sockets, this.#now);
     this.#api = new SlackWebApi(this.world, {
       socketUrl: (appId) =>
         `ws://127.0.0.1:${this.#port}/link/?ticket=${this.#sockets.issueTicket(appId)}&app_id=${appId}`,
@@ -276,29 +261,13 @@ export class FakeSlack {
   }
 
   /** Delivers an Events API body to `appId` over Socket Mode or HTTP. */
+  /** Delivers an Events API body to `appId`: over Socket Mode when connected, else to its event URL. */
   async deliver(
     appId: string,
     body: SlackEventCallback,
     options: DeliveryOptions = {},
   ): Promise<EventDelivery> {
-    const app = this.world.requireApp(appId);
-    const via = options.via ?? "auto";
-    const useSocket = via === "socket" || (via === "auto" && this.#sockets.connectionCount(appId) > 0);
-    let result: SocketDelivery | HttpDelivery;
-    if (useSocket) {
-      result = await this.#sockets.send(appId, {
-        type: "events_api",
-        accepts_response_payload: false,
-        retry_attempt: options.retryNum ?? 0,
-        retry_reason: options.retryNum ? (options.retryReason ?? "timeout") : "",
-        payload: body,
-      });
-    } else {
-      if (!app.eventUrl)
-        throw new Error(`Fake Slack: app ${appId} has no Socket Mode connection and no event URL`);
-      result = await this.postRaw(appId, JSON.stringify(body), options);
-    }
-    const delivery: EventDelivery = { appId, eventId: body.event_id, body, result };
+    const delivery = await this.#deliverer.deliver(appId, body, options);
     this.#deliveries.push(delivery);
     return delivery;
   }
@@ -310,26 +279,12 @@ export class FakeSlack {
 
   /** Sends any raw body (valid JSON or not) to the app's event URL, signed per `options.signature`. */
   postRaw(appId: string, rawBody: string, options: DeliveryOptions = {}): Promise<HttpDelivery> {
-    const app = this.world.requireApp(appId);
-    if (!app.eventUrl) throw new Error(`Fake Slack: app ${appId} has no event URL`);
-    return postSignedEvent(app.eventUrl, rawBody, {
-      signingSecret: app.signingSecret,
-      nowMs: this.#now(),
-      ...(options.signature ? { signature: options.signature } : {}),
-      ...(options.retryNum !== undefined ? { retryNum: options.retryNum } : {}),
-      ...(options.retryReason ? { retryReason: options.retryReason } : {}),
-    });
+    return this.#deliverer.postRaw(appId, rawBody, options);
   }
 
   /** Pushes a raw Socket Mode envelope payload (for malformed-payload tests). */
   sendRawEnvelope(appId: string, payload: unknown): Promise<SocketDelivery> {
-    return this.#sockets.send(appId, {
-      type: "events_api",
-      accepts_response_payload: false,
-      retry_attempt: 0,
-      retry_reason: "",
-      payload,
-    });
+    return this.#deliverer.rawEnvelope(appId, payload);
   }
 
   /** Slack's Request URL check: returns the endpoint's answer to a signed url_verification. */
@@ -350,6 +305,18 @@ export class FakeSlack {
 
   callsTo(method: string): FakeApiCall[] {
     return this.#calls.filter((c) => c.method === method);
+  }
+
+  /** Waits until `method` has been called at least `count` times (faulted calls included). */
+  waitForCalls(method: string, count: number, timeoutMs = 5_000): Promise<FakeApiCall[]> {
+    return this.#waiters.until(
+      () => {
+        const calls = this.callsTo(method);
+        return calls.length >= count ? calls : undefined;
+      },
+      timeoutMs,
+      `${count} calls to ${method}`,
+    );
   }
 
   /** Every successful chat.postMessage, oldest first. */

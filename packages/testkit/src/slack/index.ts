@@ -1,3 +1,4 @@
+export type { DeliveryOptions, EventDelivery } from "./delivery.js";
 export {
   appMentionEvent,
   eventCallback,
@@ -6,8 +7,6 @@ export {
   messageEvent,
 } from "./events.js";
 export {
-  type DeliveryOptions,
-  type EventDelivery,
   FakeSlack,
   type FakeSlackOptions,
   type UserMessage,
