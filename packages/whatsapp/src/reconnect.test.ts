@@ -67,25 +67,35 @@ describe("WhatsApp disconnects, each handled on purpose", () => {
     const channel = await h.linkedChannel(BOT, { onHealthChange });
     await channel.start(async () => {});
     h.fake.disconnect(BOT, { kind: "restart-required" });
-    await waitFor(() => h.fake.loginAttempts(BOT) === 2 && channel.health().state === "ready", { what: "second login" });
+    await waitFor(() => h.fake.loginAttempts(BOT) === 2 && channel.health().state === "ready", {
+      what: "second login",
+    });
     expect(channel.health().reconnects).toBe(1);
   });
 
-  it.each([408, 428, 499, 500, 503])("transient stream error %i: degraded, reconnects with backoff, ready again", async (code) => {
-    const alice = h.fake.addContact(ALICE);
-    const channel = await h.linkedChannel(BOT, { onHealthChange });
-    const inbox = recordingSink();
-    await channel.start(inbox.sink);
-    h.fake.disconnect(BOT, { kind: "stream-error", code });
-    await waitFor(() => states.at(-1) === "ready" && states.includes("degraded"), { what: "ready after degraded" });
-    expect(states).toEqual(["ready", "degraded", "ready"]);
-    await alice.say(BOT, `after ${code}`);
-    expect((await inbox.next()).text).toBe(`after ${code}`);
-  });
+  it.each([408, 428, 499, 500, 503])(
+    "transient stream error %i: degraded, reconnects with backoff, ready again",
+    async (code) => {
+      const alice = h.fake.addContact(ALICE);
+      const channel = await h.linkedChannel(BOT, { onHealthChange });
+      const inbox = recordingSink();
+      await channel.start(inbox.sink);
+      h.fake.disconnect(BOT, { kind: "stream-error", code });
+      await waitFor(() => states.at(-1) === "ready" && states.includes("degraded"), {
+        what: "ready after degraded",
+      });
+      expect(states).toEqual(["ready", "degraded", "ready"]);
+      await alice.say(BOT, `after ${code}`);
+      expect((await inbox.next()).text).toBe(`after ${code}`);
+    },
+  );
 
   it("a dropped connection mid-conversation loses nothing: messages sent meanwhile arrive after the reconnect", async () => {
     const alice = h.fake.addContact(ALICE, { name: "Alice" });
-    const channel = await h.linkedChannel(BOT, { onHealthChange, reconnect: { initialMs: 150, maxMs: 150, jitter: 0 } });
+    const channel = await h.linkedChannel(BOT, {
+      onHealthChange,
+      reconnect: { initialMs: 150, maxMs: 150, jitter: 0 },
+    });
     const inbox = recordingSink();
     await channel.start(inbox.sink);
     await alice.say(BOT, "one");
@@ -95,7 +105,10 @@ describe("WhatsApp disconnects, each handled on purpose", () => {
     await alice.say(BOT, "two, while you were away");
     expect(await inbox.next()).toMatchObject({ text: "two, while you were away", peer: { id: `+${ALICE}` } });
     expect(channel.health()).toMatchObject({ state: "ready", reconnects: 1 });
-    await channel.send({ channel: "whatsapp", accountId: channel.accountId, peer: { kind: "direct", id: `+${ALICE}` } }, { text: "back" });
+    await channel.send(
+      { channel: "whatsapp", accountId: channel.accountId, peer: { kind: "direct", id: `+${ALICE}` } },
+      { text: "back" },
+    );
     expect((await h.fake.waitForSent((r) => r.text === "back")).recipient).toBe(ALICE);
   });
 

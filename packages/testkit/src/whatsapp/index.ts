@@ -9,6 +9,6 @@ export type { FakeConnection } from "./connection.js";
 export { FakeDevice, type FakeDeviceOptions } from "./device.js";
 export type { DisconnectFault, PresenceRecord, SentRecord } from "./model.js";
 export { type PairingQr, parsePairingQr } from "./pairing.js";
-export { createTestPki, type TestPki, type TestPkiOptions } from "./pki.js";
+export { createKeyPair, createTestPki, type TestPki, type TestPkiOptions } from "./pki.js";
 export { FakeWhatsAppServer, type FakeWhatsAppServerOptions } from "./server.js";
 export { messageText, type TextOptions } from "./stanzas.js";

@@ -23,6 +23,11 @@ export interface TestPkiOptions {
   corruptIntermediateSignature?: boolean;
 }
 
+/** A fresh Curve25519 key pair, e.g. a root to share between a PKI and a client's trust setting. */
+export function createKeyPair(): KeyPair {
+  return Curve.generateKeyPair();
+}
+
 /** Far in the future, so test certificates never expire. */
 const NOT_AFTER = 4_102_444_800;
 
