@@ -1,7 +1,9 @@
 import { telegramChannel } from "./telegram.js";
+import { whatsappChannel } from "./whatsapp.js";
 import type { ChannelFactories } from "./types.js";
 
 /** Every channel this gateway can run, by config name. */
 export const builtInChannels: ChannelFactories = {
   telegram: telegramChannel,
+  whatsapp: whatsappChannel,
 };
