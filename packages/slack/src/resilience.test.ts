@@ -106,6 +106,20 @@ describe("refused credentials", () => {
     expect(leakedSecrets(h.logger, [bot.botToken, app.appToken])).toEqual([]);
   });
 
+  it("an app-level token revoked while running → needs-login on the next reconnect, which then stops", async () => {
+    const { app, bot } = world();
+    const channel = h.channel({ accountId: "work", botToken: bot.botToken, appToken: app.appToken });
+    await channel.start(new Collector().sink);
+    h.fake.revokeToken(app.appToken);
+    h.fake.dropSockets(app.id);
+    await waitFor(() => channel.health().state === "needs-login");
+    expect(channel.health().reason).toContain("channels.slack.accounts.work.appToken");
+    const attempts = h.fake.callsTo("apps.connections.open").length;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(h.fake.callsTo("apps.connections.open")).toHaveLength(attempts);
+    expect(leakedSecrets(h.logger, [bot.botToken, app.appToken])).toEqual([]);
+  });
+
   it("a bot token revoked while running → the send fails with needs-login, not a retry loop", async () => {
     const { app, bot, chan } = world();
     const channel = h.channel({ accountId: "work", botToken: bot.botToken, appToken: app.appToken });
