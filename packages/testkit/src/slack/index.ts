@@ -19,6 +19,7 @@ export {
   type SignatureMode,
   type SignedPostOptions,
 } from "./http-events.js";
+export type { PostFilter } from "./post-log.js";
 export type { SocketDelivery } from "./socket-mode.js";
 export type { FakeApiCall, FakePostedMessage } from "./web-api.js";
 export {
