@@ -38,6 +38,8 @@ export interface GatewayHooks {
   reconnecting(plan: ReconnectPlan & { code: number | undefined }): void;
   /** A close after which the library does not reconnect (4004, 4014, …). */
   fatalClose(code: number): void;
+  /** A REST call hit a rate limit and waits as Discord's headers say. */
+  rateLimited(info: { method: string; route: string; retryAfterMs: number; global: boolean }): void;
   /** The daily identify budget is spent; no IDENTIFY until `resetAt`. */
   identifyBudgetExhausted(resetAt: number): void;
   debug(message: string): void;
@@ -283,9 +285,12 @@ export class DiscordClient {
     client.on(Events.Error, (error) => hooks.error(error));
     client.on(Events.ShardError, (error) => hooks.error(error));
     client.rest.on("rateLimited", (info) =>
-      hooks.debug(
-        `REST rate limited on ${info.method.toUpperCase()} ${info.route}; waiting ${info.retryAfter} ms as Discord asks`,
-      ),
+      hooks.rateLimited({
+        method: info.method.toUpperCase(),
+        route: info.route,
+        retryAfterMs: info.retryAfter,
+        global: info.global,
+      }),
     );
   }
 

@@ -158,7 +158,7 @@ describe("outbound (discord.js against the fake)", () => {
 
   it("waits out a 429 as the rate-limit headers say, then delivers", async () => {
     const { fake, alpha, general } = world;
-    const { adapter } = await adapters.start(fastOptions(fake, alpha));
+    const { adapter, logger } = await adapters.start(fastOptions(fake, alpha));
     fake.rateLimitNext({ botId: alpha.id, method: "POST", path: /\/messages$/, retryAfterMs: 150 });
     const { ids } = await adapter.send(inChannel("alpha", general), { text: "after the limit" });
     expect(ids).toHaveLength(1);
@@ -167,6 +167,8 @@ describe("outbound (discord.js against the fake)", () => {
     );
     expect(attempts.slice(-2).map((r) => r.status)).toEqual([429, 200]);
     expect(fake.rateLimitViolations).toBe(0);
+    const logged = logger.records.find((r) => r.message === "discord rate limit: waiting as Discord asks");
+    expect(logged?.fields).toMatchObject({ method: "POST", global: false });
   });
 
   it("fails with RateLimitError instead of waiting longer than maxRateLimitWaitMs", async () => {

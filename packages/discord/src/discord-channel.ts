@@ -247,6 +247,7 @@ export class DiscordChannel implements ChannelAdapter {
         this.#health.set(error.code === "AUTH_FAILED" ? "needs-login" : "stopped", error.message);
         this.#logger.error("discord gateway closed for good", { code, error: error.message });
       },
+      rateLimited: (info) => this.#logger.info("discord rate limit: waiting as Discord asks", { ...info }),
       identifyBudgetExhausted: (resetAt) => {
         const reason = `daily identify budget spent; next identify after ${new Date(resetAt).toISOString()}`;
         this.#health.set("degraded", reason);

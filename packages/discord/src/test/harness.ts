@@ -58,24 +58,25 @@ export function fastOptions(
 /** Collects envelopes and lets a test await the next one that matches. */
 export class Inbox {
   readonly envelopes: InboundEnvelope[] = [];
+  readonly #consumed = new Set<InboundEnvelope>();
   #waiters: Array<{ match: (e: InboundEnvelope) => boolean; resolve: (e: InboundEnvelope) => void }> = [];
-  #seen = 0;
 
   readonly sink = async (envelope: InboundEnvelope): Promise<void> => {
     this.envelopes.push(envelope);
     const waiter = this.#waiters.find((w) => w.match(envelope));
     if (waiter) {
       this.#waiters = this.#waiters.filter((w) => w !== waiter);
+      this.#consumed.add(envelope);
       waiter.resolve(envelope);
     }
   };
 
-  /** The next envelope (after the ones already returned) whose text matches. */
+  /** The oldest envelope not returned yet whose text matches (any text when omitted). */
   next(text?: string, timeoutMs = 5_000): Promise<InboundEnvelope> {
-    const match = (e: InboundEnvelope) => text === undefined || e.text === text;
-    const pending = this.envelopes.slice(this.#seen).find(match);
+    const match = (e: InboundEnvelope) => !this.#consumed.has(e) && (text === undefined || e.text === text);
+    const pending = this.envelopes.find(match);
     if (pending) {
-      this.#seen = this.envelopes.indexOf(pending) + 1;
+      this.#consumed.add(pending);
       return Promise.resolve(pending);
     }
     return new Promise((resolve, reject) => {
@@ -87,7 +88,6 @@ export class Inbox {
         match,
         resolve: (e) => {
           clearTimeout(timer);
-          this.#seen = this.envelopes.indexOf(e) + 1;
           resolve(e);
         },
       });
