@@ -59,7 +59,7 @@ describe("resume without losing or repeating messages", () => {
       const { fake, alice, general } = world;
       const bot = freshBot();
       const health = healthLog();
-      const { adapter, inbox } = await adapters.start(
+      const { adapter, inbox, logger } = await adapters.start(
         fastOptions(fake, bot, { onHealthChange: health.onHealthChange }),
       );
       fake.say({ from: alice.id, in: general, text: `before ${code}` });
@@ -87,6 +87,9 @@ describe("resume without losing or repeating messages", () => {
       expect(health.states).toEqual(["ready", "degraded", "ready"]);
       expect(health.states.length).toBe(3);
       expect(adapter.health().reconnects).toBe(1);
+      // Debug logging included: the whole connect/drop/resume cycle never shows the token.
+      expect(logger.records.filter((r) => r.level === "debug").length).toBeGreaterThan(5);
+      expectNoSecret([logger.records, adapter.health()], bot.token);
     });
   }
 
