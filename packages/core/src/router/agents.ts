@@ -37,6 +37,5 @@ export function resolveDefaultAgentId(cfg: unknown): string {
  */
 export function pickAgentId(roster: AgentRoster, agentId: unknown): string {
   const id = normalizeAgentId(agentId);
-  if (roster.ids.size === 0 || roster.ids.has(id)) return id;
-  return roster.defaultAgentId;
+  return roster.ids.size === 0 || roster.ids.has(id) ? id : roster.defaultAgentId;
 }

@@ -5,6 +5,7 @@ import {
   ChannelIndex,
   type Constraint,
   constraintFor,
+  type InputUsage,
   NONE,
   TierIndex,
 } from "./route-index.js";
@@ -13,6 +14,7 @@ import {
 export interface BindingIndexes {
   readonly channels: Map<string, ChannelIndex>;
   readonly table: BindingTable;
+  readonly usage: InputUsage;
 }
 
 /**
@@ -22,13 +24,13 @@ export interface BindingIndexes {
  */
 export function buildBindingIndexes(rawBindings: readonly unknown[], roster: AgentRoster): BindingIndexes {
   const count = rawBindings.length;
-  const agentOf: string[] = new Array<string>(count);
+  const slots = new Array<string | undefined>(count * 2);
+  const usage: InputUsage = { parentPeer: false, guildId: false, teamId: false, memberRoleIds: false };
   const next = new Int32Array(count).fill(NONE);
   let constraintOf: Array<Constraint | undefined> = [];
   const tail = new Int32Array(count);
   const closed = new Uint8Array(count);
   const channels = new Map<string, ChannelIndex>();
-  const agentCache = new Map<string, string>();
 
   // A chain is closed once it holds an unconstrained binding: nothing after it can ever win.
   const append = (head: number, index: number, unconstrained: boolean): number => {
@@ -63,12 +65,12 @@ export function buildBindingIndexes(rawBindings: readonly unknown[], roster: Age
     channel.members.push(index);
     if (binding.bucket === "unmatchable") continue;
 
-    let agent = agentCache.get(binding.agentId);
-    if (agent === undefined) {
-      agent = pickAgentId(roster, binding.agentId);
-      agentCache.set(binding.agentId, agent);
-    }
-    agentOf[index] = agent;
+    // binding.agentId is normalised already, so picking is a set lookup at most.
+    slots[index * 2] = pickAgentId(roster, binding.agentId);
+    if (binding.bucket === "peer") usage.parentPeer = true;
+    if (binding.guildId !== "") usage.guildId = true;
+    if (binding.teamId !== "") usage.teamId = true;
+    if (binding.roles !== undefined) usage.memberRoleIds = true;
     const constraint = constraintFor(binding);
     if (constraint !== undefined) {
       if (constraintOf.length === 0) constraintOf = new Array<Constraint | undefined>(count);
@@ -76,7 +78,7 @@ export function buildBindingIndexes(rawBindings: readonly unknown[], roster: Age
     }
     insert(tierIndexFor(channel, binding), binding, constraint === undefined);
   }
-  return { channels, table: { agentOf, next, constraintOf } };
+  return { channels, table: { slots, next, constraintOf }, usage };
 
   function insert(tiers: TierIndex, binding: NormalizedBinding, unconstrained: boolean): void {
     const { index } = binding;

@@ -20,8 +20,6 @@ export interface ExplainContext {
   members: readonly number[];
   rawBindings: readonly unknown[];
   roster: AgentRoster;
-  /** The winning binding index, or -1 for the default route. */
-  winnerIndex: number;
 }
 
 interface Failure {
@@ -169,13 +167,26 @@ function candidateFor(
 
 /** Builds the explanation of a resolved route: the winner and why every other binding lost. */
 export function explainRoute(context: ExplainContext): RouteExplanation {
-  const { route, input, roster, winnerIndex } = context;
+  const { route, input, roster } = context;
+  const bindings = context.members
+    .map((index) => normalizeBinding(context.rawBindings[index], index))
+    .filter((binding) => binding !== undefined);
+  // The winner is the first binding, in config order, that matches in the route's tier: found again
+  // here from the bindings themselves, so the hot path needs to record nothing.
+  const winnerIndex =
+    route.matchedBy === "default"
+      ? -1
+      : (bindings.find((binding) => {
+          if (binding.bucket === "unmatchable" || accountMismatch(binding, input.accountId) !== undefined)
+            return false;
+          const evaluation = evaluateBinding(binding, input);
+          return "tier" in evaluation && evaluation.tier === route.matchedBy;
+        })?.index ?? -1);
   const notes: string[] = [];
   const candidates: RouteCandidate[] = [];
   let winner: RouteExplanation["winner"] = null;
-  for (const index of context.members) {
-    const binding = normalizeBinding(context.rawBindings[index], index);
-    if (binding === undefined) continue;
+  for (const binding of bindings) {
+    const index = binding.index;
     if (index !== winnerIndex) {
       candidates.push(candidateFor(binding, input, route.matchedBy, winnerIndex));
       continue;

@@ -22,7 +22,20 @@ export function normalizePeerId(value: unknown): string {
   return "";
 }
 
+/** True when `id` is already a valid, lowercase id: the common case, checked without a regex. */
+function isCanonicalId(id: string): boolean {
+  const length = id.length;
+  if (length === 0 || length > MAX_ID_LENGTH) return false;
+  for (let i = 0; i < length; i++) {
+    const code = id.charCodeAt(i);
+    const alnum = (code >= 97 && code <= 122) || (code >= 48 && code <= 57);
+    if (!alnum && (i === 0 || (code !== 45 && code !== 95))) return false;
+  }
+  return true;
+}
+
 function normalizeIdToken(value: unknown, fallback: string): string {
+  if (typeof value === "string" && isCanonicalId(value)) return value;
   const trimmed = normalizePeerId(value);
   if (trimmed === "") return fallback;
   if (VALID_ID.test(trimmed)) return trimmed.toLowerCase();

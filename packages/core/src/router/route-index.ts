@@ -40,10 +40,22 @@ export class ChannelIndex {
   readonly members: number[] = [];
 }
 
+/** Which inbound fields any binding looks at; the others need not be read at all. */
+export interface InputUsage {
+  parentPeer: boolean;
+  guildId: boolean;
+  teamId: boolean;
+  memberRoleIds: boolean;
+}
+
 /** Per-binding columns, indexed by position in `cfg.bindings`. */
 export interface BindingTable {
-  /** The agent that runs when the binding wins (after the agents.list fallback). */
-  readonly agentOf: string[];
+  /**
+   * Two slots per binding, side by side so one cache line serves both: `[2i]` the agent that runs
+   * when binding i wins (after the agents.list fallback), `[2i+1]` its main session key, filled on
+   * first use.
+   */
+  readonly slots: Array<string | undefined>;
   /** The next binding of the same chain, or {@link NONE}. */
   readonly next: Int32Array;
   /** Extra constraints; `undefined` when the binding's key is all it needs. */

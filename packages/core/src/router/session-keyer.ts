@@ -1,26 +1,29 @@
 import { compileIdentityLinks } from "../session/identity-links.js";
-import { directSessionKey, groupSessionKey, normalizeDmScope } from "../session/key.js";
+import { type DmScope, directSessionKey, groupSessionKey, normalizeDmScope } from "../session/key.js";
 import { readSession } from "./config-read.js";
 
 /**
  * Builds a route's session key from normalised parts. `peerKind` is `undefined` when the message
  * has no peer; `""` (a peer without a kind) is keyed as a direct message.
  */
-export type SessionKeyer = (
-  agentId: string,
-  mainSessionKey: string,
-  channel: string,
-  accountId: string,
-  peerKind: string | undefined,
-  peerId: string,
-) => string;
+export interface SessionKeyer {
+  readonly dmScope: DmScope;
+  build(
+    agentId: string,
+    mainSessionKey: string,
+    channel: string,
+    accountId: string,
+    peerKind: string | undefined,
+    peerId: string,
+  ): string;
+}
 
 /** Compiles `cfg.session` (dmScope, identityLinks) into a {@link SessionKeyer}. */
 export function createSessionKeyer(cfg: unknown): SessionKeyer {
   const session = readSession(cfg);
   const dmScope = normalizeDmScope(session.dmScope);
   const links = dmScope === "main" ? undefined : compileIdentityLinks(session.identityLinks);
-  return (agentId, mainSessionKey, channel, accountId, peerKind, peerId) => {
+  const build: SessionKeyer["build"] = (agentId, mainSessionKey, channel, accountId, peerKind, peerId) => {
     if (peerKind === undefined) return mainSessionKey;
     if (peerKind === "" || peerKind === "direct") {
       if (dmScope === "main") return mainSessionKey;
@@ -30,4 +33,5 @@ export function createSessionKeyer(cfg: unknown): SessionKeyer {
     }
     return groupSessionKey(agentId, channel, peerKind, peerId);
   };
+  return { dmScope, build };
 }
