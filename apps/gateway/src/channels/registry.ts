@@ -1,9 +1,11 @@
+import { slackChannel } from "./slack.js";
 import { telegramChannel } from "./telegram.js";
 import { whatsappChannel } from "./whatsapp.js";
 import type { ChannelFactories } from "./types.js";
 
 /** Every channel this gateway can run, by config name. */
 export const builtInChannels: ChannelFactories = {
+  slack: slackChannel,
   telegram: telegramChannel,
   whatsapp: whatsappChannel,
 };

@@ -1,3 +1,4 @@
+import { startSlackWorld } from "./slack-world.js";
 import { startTelegramWorld } from "./telegram-world.js";
 import type { PlaygroundChannel } from "./world.js";
 
@@ -8,6 +9,7 @@ export async function startDevWorlds(): Promise<PlaygroundChannel[]> {
   const started: PlaygroundChannel[] = [];
   try {
     started.push(await startTelegramWorld(DEV_PORTS.telegram));
+    started.push(await startSlackWorld(DEV_PORTS.slack));
     return started;
   } catch (error) {
     await Promise.all(started.map((world) => world.stop()));

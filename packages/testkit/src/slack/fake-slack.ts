@@ -106,8 +106,8 @@ export class FakeSlack {
     });
   }
 
-  /** Starts listening on 127.0.0.1 (random port) and returns the base URL. */
-  async start(): Promise<string> {
+  /** Starts listening on 127.0.0.1 (`port`, default random) and returns the base URL. */
+  async start(port = 0): Promise<string> {
     const server = createServer(
       createApiHandler({
         api: this.#api,
@@ -117,7 +117,7 @@ export class FakeSlack {
       }),
     );
     this.#sockets.attach(server);
-    this.#port = await listenOnLoopback(server);
+    this.#port = await listenOnLoopback(server, port);
     this.#server = server;
     return this.baseUrl;
   }
