@@ -148,6 +148,28 @@ describe("WhatsApp channel against the fake WhatsApp Web server", () => {
     expect(h.fake.groupQueries.get(group.jid)).toBe(1);
   });
 
+  it("reports the E.164 sender of a LID-addressed group", async () => {
+    const account = h.fake.addAccount(BOT);
+    const jay = h.fake.addContact("15550002011", { name: "Jay" });
+    const group = h.fake.addGroup({
+      subject: "LID group",
+      members: [jay],
+      accounts: [BOT],
+      addressingMode: "lid",
+    });
+    const channel = await h.linkedChannel(BOT);
+    const inbox = recordingSink();
+    await channel.start(inbox.sink);
+    await group.say(jay, "hi all", { mentions: [account.lidJid] });
+    expect(await inbox.next()).toMatchObject({
+      peer: { kind: "group", id: group.jid },
+      sender: { id: "+15550002011", name: "Jay" },
+      mentionsBot: true,
+    });
+    await channel.send(target(channel.accountId, "group", group.jid), { text: "hello lid group" });
+    expect((await h.fake.waitForSent((r) => r.text === "hello lid group")).group).toBe(group.jid);
+  });
+
   it("normalises a LID-addressed DM to the same E.164 peer as a phone-addressed one", async () => {
     h.fake.addAccount(BOT);
     const frank = h.fake.addContact("15550002006", { name: "Frank", lid: "88880002006" });

@@ -13,6 +13,7 @@ import {
 import { type ConnectionHandler, FakeConnection } from "./connection.js";
 import { FakeDevice } from "./device.js";
 import { handleIq, type IqContext } from "./iq.js";
+import { handleLogin } from "./login.js";
 import { buildDirectStanza, buildGroupStanza, readBotMessage } from "./messages.js";
 import type {
   CompanionRecord,
@@ -21,6 +22,7 @@ import type {
   PresenceRecord,
   SentRecord,
 } from "./model.js";
+import { BotOutbox } from "./outbox.js";
 import { buildPairSuccess, type PairingCodeExchange, pairOffline, parsePairingQr } from "./pairing.js";
 import { createTestPki, type TestPki } from "./pki.js";
 import { children, unixNow } from "./stanzas.js";
@@ -29,8 +31,6 @@ export interface FakeWhatsAppServerOptions {
   /** The certificate chain to present (default: a fresh test PKI with its own root). */
   pki?: TestPki;
 }
-
-type Waiter = { predicate: (record: SentRecord) => boolean; resolve: (record: SentRecord) => void };
 
 /**
  * A fake WhatsApp Web server on 127.0.0.1 that real Baileys cannot tell from WhatsApp: the Noise
@@ -43,8 +43,7 @@ export class FakeWhatsAppServer implements ConnectionHandler, DeliveryRouter {
   readonly pki: TestPki;
   /** Every connection ever accepted, in order (closed ones included). */
   readonly connections: FakeConnection[] = [];
-  /** Every message the bot sent, decrypted. */
-  readonly sent: SentRecord[] = [];
+  readonly #outbox = new BotOutbox();
   readonly presences: PresenceRecord[] = [];
   /** Errors the fake hit while handling client traffic (a test can assert this stays empty). */
   readonly errors: unknown[] = [];
@@ -55,7 +54,6 @@ export class FakeWhatsAppServer implements ConnectionHandler, DeliveryRouter {
   readonly #lidToPhone = new Map<string, string>();
   readonly #groups = new Map<string, FakeGroup>();
   readonly #codeExchanges = new Map<FakeConnection, { phone: string; exchange: PairingCodeExchange }>();
-  #waiters: Waiter[] = [];
   #wss: WebSocketServer | undefined;
   #url: string | undefined;
   #groupCounter = 0;
@@ -254,27 +252,22 @@ export class FakeWhatsAppServer implements ConnectionHandler, DeliveryRouter {
     connection.close();
   }
 
+  /** Every message the bot sent, decrypted, in order. */
+  get sent(): readonly SentRecord[] {
+    return this.#outbox.sent;
+  }
+
   /** Resolves with the next message the bot sends that matches (or one already sent since `after`). */
   waitForSent(
     predicate: (record: SentRecord) => boolean = () => true,
     { timeoutMs = 5_000, after = 0 }: { timeoutMs?: number; after?: number } = {},
   ): Promise<SentRecord> {
-    const already = this.sent.slice(after).find(predicate);
-    if (already) return Promise.resolve(already);
-    return new Promise((resolve, reject) => {
-      const waiter: Waiter = {
-        predicate,
-        resolve: (record) => {
-          clearTimeout(timer);
-          resolve(record);
-        },
-      };
-      const timer = setTimeout(() => {
-        this.#waiters = this.#waiters.filter((w) => w !== waiter);
-        reject(new Error(`no matching message from the bot within ${timeoutMs} ms`));
-      }, timeoutMs);
-      this.#waiters.push(waiter);
-    });
+    return this.#outbox.waitFor(predicate, timeoutMs, after);
+  }
+
+  /** Follows what the bot sends (e.g. a dev playground printing replies); returns an unsubscribe. */
+  onSent(listener: (record: SentRecord) => void): () => void {
+    return this.#outbox.subscribe(listener);
   }
 
   /** Resolves once `phone` has a logged-in companion connection. */
@@ -364,57 +357,7 @@ export class FakeWhatsAppServer implements ConnectionHandler, DeliveryRouter {
   // ---------------------------------------------------------------- ConnectionHandler
 
   async onLogin(connection: FakeConnection, payload: proto.ClientPayload): Promise<void> {
-    if (payload.username === null || payload.username === undefined) {
-      connection.stage = "pairing";
-      const refs = Array.from({ length: 5 }, () => newMessageId());
-      connection.pairingRefs.push(...refs);
-      connection.send({
-        tag: "iq",
-        attrs: { from: "s.whatsapp.net", type: "set", id: newMessageId() },
-        content: [
-          {
-            tag: "pair-device",
-            attrs: {},
-            content: refs.map((ref) => ({ tag: "ref", attrs: {}, content: Buffer.from(ref) })),
-          },
-        ],
-      });
-      return;
-    }
-    const phone = String(payload.username);
-    const deviceId = payload.device ?? 0;
-    connection.phone = phone;
-    connection.deviceId = deviceId;
-    const account = this.#accounts.get(phone);
-    const companion = account?.companions.get(deviceId);
-    const staticKey = connection.clientStatic;
-    if (!account || !companion || !staticKey || !companion.noiseKey.equals(Buffer.from(staticKey))) {
-      connection.send({ tag: "failure", attrs: { reason: "401", location: "fake" } });
-      connection.close();
-      return;
-    }
-    const previous = companion.connection;
-    if (previous?.open) {
-      previous.send({
-        tag: "stream:error",
-        attrs: {},
-        content: [{ tag: "conflict", attrs: { type: "replaced" } }],
-      });
-      previous.close();
-    }
-    companion.connection = connection;
-    connection.stage = "authenticated";
-    connection.send({
-      tag: "success",
-      attrs: {
-        t: unixNow(),
-        lid: `${account.lid}:${deviceId}@lid`,
-        props: "1",
-        abprops: "1",
-        location: "fake",
-        creation: "1700000000",
-      },
-    });
+    handleLogin(connection, payload, this.#accounts);
   }
 
   async onNode(connection: FakeConnection, node: BinaryNode): Promise<void> {
@@ -508,14 +451,7 @@ export class FakeWhatsAppServer implements ConnectionHandler, DeliveryRouter {
       attrs: { class: "message", id: node.attrs.id ?? "", from: node.attrs.to ?? "", t: unixNow() },
     });
     if (!result) return;
-    const record: SentRecord = { account: phone, deviceId, ...result };
-    this.sent.push(record);
-    const waiters = this.#waiters;
-    this.#waiters = [];
-    for (const waiter of waiters) {
-      if (waiter.predicate(record)) waiter.resolve(record);
-      else this.#waiters.push(waiter);
-    }
+    this.#outbox.record({ account: phone, deviceId, ...result });
   }
 
   #iqContext(connection: FakeConnection): IqContext {
