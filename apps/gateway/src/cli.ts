@@ -1,6 +1,9 @@
 #!/usr/bin/env node
 import { createInterface } from "node:readline/promises";
 import { runCli } from "./cli/main.js";
+import { installConsoleGuard } from "./console-guard.js";
+
+installConsoleGuard();
 
 const interactive = process.stdin.isTTY === true && process.stdout.isTTY === true;
 const exitCode = await runCli(process.argv.slice(2), {

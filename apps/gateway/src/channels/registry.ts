@@ -1,3 +1,4 @@
+import { discordChannel } from "./discord.js";
 import { slackChannel } from "./slack.js";
 import { telegramChannel } from "./telegram.js";
 import { whatsappChannel } from "./whatsapp.js";
@@ -5,6 +6,7 @@ import type { ChannelFactories } from "./types.js";
 
 /** Every channel this gateway can run, by config name. */
 export const builtInChannels: ChannelFactories = {
+  discord: discordChannel,
   slack: slackChannel,
   telegram: telegramChannel,
   whatsapp: whatsappChannel,

@@ -3,7 +3,6 @@ import { mkdir } from "node:fs/promises";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { EnvLike, Logger } from "@patchbay/core";
-import { builtInChannels } from "../channels/registry.js";
 import type { CliIo } from "../cli/io.js";
 import { startGateway, type RunningGateway } from "../gateway.js";
 import { readJson, type Route, sendJson } from "../http/server.js";
@@ -37,7 +36,7 @@ export async function startDevPlayground(options: PlaygroundOptions): Promise<Ru
   const stateDir = resolve(options.stateDir ?? options.env.PATCHBAY_STATE_DIR ?? ".patchbay-dev");
   await mkdir(stateDir, { recursive: true, mode: 0o700 });
   if (!existsSync(configPath)) throw new Error(`config file not found: ${configPath}`);
-  const worlds = await startDevWorlds();
+  const { worlds, channels } = await startDevWorlds(stateDir);
   const byChannel = new Map(worlds.map((world) => [world.channel, world]));
   let gateway: RunningGateway;
   try {
@@ -45,7 +44,7 @@ export async function startDevPlayground(options: PlaygroundOptions): Promise<Ru
       configPath,
       stateDir,
       logger: options.logger,
-      channels: builtInChannels,
+      channels,
       env: options.env,
       dev: true,
       ...(options.port !== undefined ? { port: options.port } : {}),

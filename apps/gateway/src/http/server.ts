@@ -6,7 +6,7 @@ export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void
 
 export interface Route {
   method: "GET" | "POST";
-  /** Exact path, or a prefix ending in `/` matched against the start of the path. */
+  /** Exact path (query strings are ignored). */
   path: string;
   handler: RequestHandler;
 }
@@ -49,9 +49,7 @@ export class GatewayHttpServer {
 
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = new URL(req.url ?? "/", "http://localhost").pathname;
-    const route = this.#routes().find(
-      (r) => r.method === req.method && (r.path === path || (r.path.endsWith("/") && path.startsWith(r.path))),
-    );
+    const route = this.#routes().find((r) => r.method === req.method && r.path === path);
     if (!route) {
       sendJson(res, 404, { error: "not found" });
       return;

@@ -292,6 +292,13 @@ export class Pipeline {
       });
       await deps.journal.markSent(key, part, ids);
       await sessions.append(run.sessionKey, { role: "assistant", text, at: this.#now(), ...(ids[0] ? { messageId: ids[0] } : {}) }, routeInfo);
+      deps.logger.info("reply sent", {
+        channel: envelope.channel,
+        accountId: envelope.accountId,
+        agentId: run.agentId,
+        sessionKey: run.sessionKey,
+        parts: ids.length,
+      });
       deps.metrics.turnSeconds.observe({ agent: run.agentId, runtime: runtime.type }, (this.#now() - started) / 1000);
       deps.events.add({
         at: this.#now(),

@@ -73,8 +73,9 @@ export class FakeWhatsAppServer implements ConnectionHandler, DeliveryRouter {
     return this.#url;
   }
 
-  async start(): Promise<string> {
-    const wss = new WebSocketServer({ host: "127.0.0.1", port: 0 });
+  /** Listens on 127.0.0.1 (`port`, default random) and returns the WebSocket URL. */
+  async start(port = 0): Promise<string> {
+    const wss = new WebSocketServer({ host: "127.0.0.1", port });
     await new Promise<void>((resolve, reject) => {
       wss.once("listening", resolve);
       wss.once("error", reject);
