@@ -1,0 +1,4 @@
+import { installConsoleGuard } from "@patchbay/gateway";
+
+// The same guard the gateway process installs: libsignal prints key material with console.*.
+installConsoleGuard();
