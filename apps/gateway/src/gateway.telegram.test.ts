@@ -116,6 +116,32 @@ describe("gateway with Telegram accounts", () => {
     expect((await fake.nextReply(alpha)).text).toBe("[home] old routing");
   });
 
+  it("reloads when the config file changes on disk (the file watcher, not a direct call)", async () => {
+    const { alpha, config } = twoBots();
+    temp = await startTempGateway(config, { watchConfig: true });
+    const user = fake.user();
+    await temp.writeConfig({ ...config, bindings: [{ agentId: "work", match: { channel: "telegram", accountId: "*" } }] });
+    await expect
+      .poll(() => temp?.logger.records.some((r) => r.message === "config reloaded"), { timeout: 5_000 })
+      .toBe(true);
+    fake.userMessage(alpha, { from: user, text: "after edit" });
+    expect((await fake.nextReply(alpha)).text).toBe("[work] after edit");
+  });
+
+  it("restarts an account that failed to start, with backoff, while the other keeps serving", async () => {
+    const { alpha, beta, config } = twoBots();
+    fake.injectFault({ bot: beta, method: "getMe", times: 2, kind: { type: "serverError" } });
+    temp = await startTempGateway(config);
+    fake.userMessage(alpha, { from: fake.user(), text: "alpha works" });
+    expect((await fake.nextReply(alpha)).text).toBe("[home] alpha works");
+    await expect
+      .poll(() => temp?.gateway.status().find((s) => s.accountId === "beta")?.state, { timeout: 5_000 })
+      .toBe("ready");
+    expect(temp.logger.records.some((r) => r.message.includes("failed to start; will retry") && r.fields.accountId === "beta")).toBe(true);
+    fake.userMessage(beta, { from: fake.user(), text: "beta recovered" });
+    expect((await fake.nextReply(beta)).text).toBe("[work] beta recovered");
+  });
+
   it("gates group messages on mentions and hands unmentioned lines to the agent as history", async () => {
     const bot = fake.addBot({ username: "grp_bot" });
     temp = await startTempGateway({

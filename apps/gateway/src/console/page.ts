@@ -23,7 +23,9 @@ export const CONSOLE_HTML = `<!doctype html>
   form label { display: flex; flex-direction: column; font-size: 12px; }
   input, select { font: inherit; padding: 3px 5px; }
   .dropped { color: #80868b; } .reply { color: #174ea6; }
-  #mode { font-size: 12px; color: #5f6368; }
+  tr[data-kind=reply] td { background: #f4f8fe; }
+  td.time { white-space: nowrap; color: #5f6368; } .empty td { color: #80868b; font-style: italic; }
+  #mode, #status { font-size: 12px; color: #5f6368; } #status.error, #mode.error { color: #c5221f; }
 </style>
 </head>
 <body>
@@ -40,26 +42,39 @@ export const CONSOLE_HTML = `<!doctype html>
   <label style="flex:1">message <input name="text" id="text" required autocomplete="off"></label>
   <button type="submit" id="send-button">Send</button>
 </form>
+<p id="status" role="status"></p>
 </section>
 <h2>Recent messages</h2>
 <table id="events"><thead><tr><th>time</th><th>where</th><th>from</th><th>text</th><th>decision</th></tr></thead><tbody></tbody></table>
 <script>
 const $ = (s) => document.querySelector(s);
 const esc = (s) => String(s ?? "").replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]);
+const time = (at) => new Date(at).toLocaleTimeString([], { hour12: false });
+const empty = (columns, text) => "<tr class=empty><td colspan=" + columns + ">" + text + "</td></tr>";
 let playground = null;
+let modeText = "";
 async function refresh() {
-  const [accounts, events] = await Promise.all([fetch("/api/accounts").then((r) => r.json()), fetch("/api/events").then((r) => r.json())]);
+  let accounts, events;
+  try {
+    [accounts, events] = await Promise.all([fetch("/api/accounts").then((r) => r.json()), fetch("/api/events").then((r) => r.json())]);
+  } catch {
+    $("#mode").textContent = "(gateway unreachable; retrying)";
+    $("#mode").className = "error";
+    return;
+  }
+  $("#mode").textContent = modeText;
+  $("#mode").className = "";
   $("#accounts tbody").innerHTML = accounts.accounts.map((a) =>
     "<tr><td>" + esc(a.channel) + "</td><td>" + esc(a.accountId) + "</td><td class=state-" + esc(a.state) + ">" + esc(a.state) +
-    "</td><td>" + esc(a.reason) + "</td><td>" + (a.lastInboundAt ? new Date(a.lastInboundAt).toLocaleTimeString() : "") + "</td></tr>").join("");
+    "</td><td>" + esc(a.reason) + "</td><td class=time>" + (a.lastInboundAt ? time(a.lastInboundAt) : "") + "</td></tr>").join("") || empty(5, "no accounts configured");
   $("#events tbody").innerHTML = events.events.slice().reverse().map((e) => {
     const decision = e.kind === "reply"
       ? "<span class=reply>reply from <b>" + esc(e.agentId) + "</b>: " + esc(e.text) + "</span>"
       : e.dropped ? "<span class=dropped>dropped: " + esc(e.dropped) + "</span>"
       : "<b>" + esc(e.agentId) + "</b> via <code>" + esc(e.matchedBy) + "</code>" + (e.bindingIndex != null ? " (bindings[" + e.bindingIndex + "])" : "") + " <code>" + esc(e.sessionKey) + "</code>";
-    return "<tr class=event data-kind=" + esc(e.kind) + "><td>" + new Date(e.at).toLocaleTimeString() + "</td><td>" + esc(e.channel) + "/" + esc(e.accountId) + " " + esc(e.peer) +
+    return "<tr class=event data-kind=" + esc(e.kind) + "><td class=time>" + time(e.at) + "</td><td>" + esc(e.channel) + "/" + esc(e.accountId) + " " + esc(e.peer) +
       "</td><td>" + esc(e.sender) + "</td><td>" + (e.kind === "reply" ? "" : esc(e.text)) + "</td><td>" + decision + "</td></tr>";
-  }).join("");
+  }).join("") || empty(5, "no messages yet" + (playground ? ": write one above" : ""));
 }
 function fill(select, items, label) {
   select.innerHTML = items.map((item, i) => "<option value=" + i + ">" + esc(label(item)) + "</option>").join("");
@@ -72,7 +87,8 @@ function onChannel() {
 }
 async function setup() {
   const info = await fetch("/api/info").then((r) => r.json());
-  $("#mode").textContent = info.dev ? "(dev playground: fake platforms)" : "";
+  modeText = info.dev ? "(dev playground: fake platforms)" : "";
+  $("#mode").textContent = modeText;
   if (info.dev) {
     playground = await fetch("/api/dev/playground").then((r) => r.json());
     $("#composer").hidden = false;
@@ -89,8 +105,19 @@ async function setup() {
         user: channel.users[$("#user").value].id,
         text: $("#text").value,
       };
-      $("#text").value = "";
-      await fetch("/api/dev/send", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+      const status = $("#status");
+      status.className = "";
+      status.textContent = "sending…";
+      try {
+        const res = await fetch("/api/dev/send", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+        if (!res.ok) throw new Error((await res.json().catch(() => ({}))).error || "HTTP " + res.status);
+        $("#text").value = "";
+        status.textContent = "sent as " + channel.users[$("#user").value].label + " on " + body.channel + "/" + body.accountId + "; the reply appears below";
+      } catch (error) {
+        status.className = "error";
+        status.textContent = "not sent: " + error.message;
+      }
+      $("#text").focus();
       setTimeout(refresh, 300);
     };
   }

@@ -1,6 +1,6 @@
 import { copyFile, mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { listAgentIds, normalizeAgentId, resolveAgentPaths, validateConfig } from "@patchbay/core";
+import { listAgentIds, normalizeAgentId, resolveAgentPaths, resolveDefaultAgentId, validateConfig } from "@patchbay/core";
 import JSON5 from "json5";
 import { ConfigError } from "@patchbay/core";
 import { writeFileAtomic } from "../../fs/index.js";
@@ -44,9 +44,7 @@ export async function agentsAdd(argv: string[], io: CliIo): Promise<number> {
   const { configPath, stateDir } = resolvePaths({ config: values.config }, io.env);
 
   const existing = await readConfigText(configPath);
-  const config = (existing === undefined ? {} : JSON5.parse(existing)) as Record<string, unknown> & {
-    agents?: { list?: Record<string, unknown>[] };
-  };
+  const config = parseExisting(existing, configPath);
   if (listAgentIds(config as never).includes(id)) throw new CliError(`agent "${id}" already exists in ${configPath}`);
 
   const ask = async (question: string, fallback: string | undefined) => {
@@ -73,7 +71,12 @@ export async function agentsAdd(argv: string[], io: CliIo): Promise<number> {
     entry.runtime = { type: "openai", baseUrl: values["base-url"], apiKey: { source: "env", id: values["api-key-env"] } };
   }
   const agents = (config.agents ??= {});
-  agents.list = [...(agents.list ?? []), entry];
+  const before = agents.list ?? [];
+  // With no agents.list the default agent is implicit ("main"); listing only the new agent would
+  // silently make it the default and orphan the old one's sessions, so keep the old one listed.
+  const implicitDefault = resolveDefaultAgentId(config);
+  const keep = before.length === 0 && !values.default && implicitDefault !== id ? [{ id: implicitDefault }] : [];
+  agents.list = [...keep, ...before, entry];
 
   try {
     validateConfig(config, { stateDir });
@@ -111,6 +114,21 @@ export async function agentsAdd(argv: string[], io: CliIo): Promise<number> {
     io.out(`next: bind it, e.g. { agentId: "${id}", match: { channel: "telegram", accountId: "*" } } in bindings`);
   }
   return 0;
+}
+
+type RawConfig = Record<string, unknown> & { agents?: { list?: Record<string, unknown>[] } };
+
+function parseExisting(text: string | undefined, configPath: string): RawConfig {
+  if (text === undefined) return {};
+  let value: unknown;
+  try {
+    value = JSON5.parse(text);
+  } catch (error) {
+    const detail = error instanceof Error ? error.message.replace(/^JSON5: /, "") : String(error);
+    throw new CliError(`${configPath} is not valid JSON5 (${detail}); fix it first (patchbay config validate)`);
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) throw new CliError(`${configPath} must hold a JSON5 object`);
+  return value as RawConfig;
 }
 
 async function readConfigText(path: string): Promise<string | undefined> {

@@ -1,4 +1,4 @@
-import { compileRouter, KNOWN_CHANNEL_NAMES, normalizeChannelId } from "@patchbay/core";
+import { compileRouter, isKnownPeerKind, KNOWN_CHANNEL_NAMES, normalizeChannelId, normalizePeerKind } from "@patchbay/core";
 import { loadConfigFile } from "../../config/load-config.js";
 import { resolvePaths } from "../../paths.js";
 import { commonFlags, parseFlags } from "../args.js";
@@ -12,7 +12,10 @@ function parsePeer(value: string | undefined, flag: string): { kind: string; id:
   if (value === undefined) return undefined;
   const at = value.indexOf(":");
   if (at <= 0 || at === value.length - 1) throw new CliError(`${flag} must look like KIND:ID (e.g. direct:+15551230001)`, 2);
-  return { kind: value.slice(0, at), id: value.slice(at + 1) };
+  // An unknown kind would silently explain a route no message can take.
+  const kind = normalizePeerKind(value.slice(0, at));
+  if (!isKnownPeerKind(kind)) throw new CliError(`${flag} kind must be direct (or dm), group or channel, not "${value.slice(0, at)}"`, 2);
+  return { kind, id: value.slice(at + 1) };
 }
 
 export async function routeExplain(argv: string[], io: CliIo): Promise<number> {
