@@ -16,7 +16,9 @@ export function parseFlags<T extends Options>(argv: string[], options: T, usage:
     // Node's hint about `--` is about positionals starting with "-", which no command takes.
     const message =
       error instanceof Error
-        ? error.message.replace(/^TypeError \[[A-Z_]+\]: /, "").replace(/ To specify a positional argument[\s\S]*$/, "")
+        ? error.message
+            .replace(/^TypeError \[[A-Z_]+\]: /, "")
+            .replace(/ To specify a positional argument[\s\S]*$/, "")
         : String(error);
     throw new CliError(`${message}\nUsage: ${usage}`, 2);
   }

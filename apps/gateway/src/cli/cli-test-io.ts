@@ -22,7 +22,10 @@ export interface CliSandbox {
   env: NodeJS.ProcessEnv;
   /** Writes the config: objects as JSON, strings verbatim (for JSON5 and syntax errors). */
   writeConfig(config: unknown): Promise<void>;
-  run(argv: string[], options?: { interactive?: boolean; answers?: string[] }): Promise<CliRun & { questions: string[] }>;
+  run(
+    argv: string[],
+    options?: { interactive?: boolean; answers?: string[] },
+  ): Promise<CliRun & { questions: string[] }>;
   dispose(): Promise<void>;
 }
 
@@ -71,7 +74,8 @@ export async function createCliSandbox(): Promise<CliSandbox> {
     stateDir,
     configPath,
     env,
-    writeConfig: (config) => writeFile(configPath, typeof config === "string" ? config : JSON.stringify(config, null, 2)),
+    writeConfig: (config) =>
+      writeFile(configPath, typeof config === "string" ? config : JSON.stringify(config, null, 2)),
     run: (argv, options) => runCaptured(argv, env, options),
     dispose: () => rm(stateDir, { recursive: true, force: true }),
   };

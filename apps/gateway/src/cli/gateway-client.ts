@@ -6,7 +6,11 @@ import { resolvePaths } from "../paths.js";
 import { CliError } from "./io.js";
 
 /** Talks to the running gateway over its local HTTP API (found through the config's gateway section). */
-export async function gatewayClient(options: { config?: string | undefined; url?: string | undefined; env: NodeJS.ProcessEnv }) {
+export async function gatewayClient(options: {
+  config?: string | undefined;
+  url?: string | undefined;
+  env: NodeJS.ProcessEnv;
+}) {
   const { configPath, stateDir } = resolvePaths({ config: options.config }, options.env);
   let base = options.url;
   if (!base) {
@@ -20,7 +24,9 @@ export async function gatewayClient(options: { config?: string | undefined; url?
     try {
       response = await fetch(new URL(path, base), { ...init, signal: AbortSignal.timeout(30_000) });
     } catch {
-      throw new CliError(`no gateway answering at ${base} (start it with \`patchbay gateway\`, or pass --url)`);
+      throw new CliError(
+        `no gateway answering at ${base} (start it with \`patchbay gateway\`, or pass --url)`,
+      );
     }
     const body = (await response.json().catch(() => ({}))) as Record<string, unknown>;
     return { status: response.status, body };

@@ -29,7 +29,8 @@ export function printJson(io: CliIo, value: unknown): void {
 /** Turns any error into lines for stderr (every config issue on its own line) and an exit code. */
 export function describeFailure(error: unknown): { lines: string[]; exitCode: number } {
   if (error instanceof CliError) return { lines: [error.message], exitCode: error.exitCode };
-  if (error instanceof ConfigError) return { lines: ["Invalid config:", ...formatIssues(error.issues).map((l) => `  ${l}`)], exitCode: 1 };
+  if (error instanceof ConfigError)
+    return { lines: ["Invalid config:", ...formatIssues(error.issues).map((l) => `  ${l}`)], exitCode: 1 };
   if (error instanceof GatewayError) return { lines: [`${error.code}: ${error.message}`], exitCode: 1 };
   return { lines: [toGatewayError(error).message], exitCode: 1 };
 }

@@ -1,8 +1,14 @@
 import { copyFile, mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { listAgentIds, normalizeAgentId, resolveAgentPaths, resolveDefaultAgentId, validateConfig } from "@patchbay/core";
+import {
+  ConfigError,
+  listAgentIds,
+  normalizeAgentId,
+  resolveAgentPaths,
+  resolveDefaultAgentId,
+  validateConfig,
+} from "@patchbay/core";
 import JSON5 from "json5";
-import { ConfigError } from "@patchbay/core";
 import { writeFileAtomic } from "../../fs/index.js";
 import { resolvePaths } from "../../paths.js";
 import { commonFlags, parseFlags } from "../args.js";
@@ -13,7 +19,8 @@ const USAGE =
 
 const STARTERS: Record<string, (name: string) => string> = {
   "SOUL.md": (name) => `# ${name}\n\nWho you are: your voice, your values, how you talk to people.\n`,
-  "AGENTS.md": (name) => `# How ${name} works\n\nRules for this agent: what it does, what it never does, how it answers in groups.\n`,
+  "AGENTS.md": (name) =>
+    `# How ${name} works\n\nRules for this agent: what it does, what it never does, how it answers in groups.\n`,
   "USER.md": () => "# About the user\n\nWhat this agent should know about the people it talks to.\n",
 };
 
@@ -45,7 +52,8 @@ export async function agentsAdd(argv: string[], io: CliIo): Promise<number> {
 
   const existing = await readConfigText(configPath);
   const config = parseExisting(existing, configPath);
-  if (listAgentIds(config as never).includes(id)) throw new CliError(`agent "${id}" already exists in ${configPath}`);
+  if (listAgentIds(config as never).includes(id))
+    throw new CliError(`agent "${id}" already exists in ${configPath}`);
 
   const ask = async (question: string, fallback: string | undefined) => {
     if (!io.interactive || !io.prompt) return fallback;
@@ -56,7 +64,10 @@ export async function agentsAdd(argv: string[], io: CliIo): Promise<number> {
   const model = values.model ?? (await ask("Model (blank for none)", undefined));
   const runtimeType = values.runtime ?? "echo";
   if (runtimeType !== "echo" && runtimeType !== "openai") {
-    throw new CliError(`--runtime must be echo or openai (edit the config for webhook or command runtimes)`, 2);
+    throw new CliError(
+      `--runtime must be echo or openai (edit the config for webhook or command runtimes)`,
+      2,
+    );
   }
   const entry: Record<string, unknown> = { id };
   if (name) entry.name = name;
@@ -66,29 +77,41 @@ export async function agentsAdd(argv: string[], io: CliIo): Promise<number> {
   if (values.emoji) entry.identity = { ...(name ? { name } : {}), emoji: values.emoji };
   if (runtimeType === "openai") {
     if (!values["base-url"] || !values["api-key-env"]) {
-      throw new CliError("--runtime openai needs --base-url URL and --api-key-env VAR (the key stays in the environment)", 2);
+      throw new CliError(
+        "--runtime openai needs --base-url URL and --api-key-env VAR (the key stays in the environment)",
+        2,
+      );
     }
-    entry.runtime = { type: "openai", baseUrl: values["base-url"], apiKey: { source: "env", id: values["api-key-env"] } };
+    entry.runtime = {
+      type: "openai",
+      baseUrl: values["base-url"],
+      apiKey: { source: "env", id: values["api-key-env"] },
+    };
   }
-  const agents = (config.agents ??= {});
+  config.agents ??= {};
+  const agents = config.agents;
   const before = agents.list ?? [];
   // With no agents.list the default agent is implicit ("main"); listing only the new agent would
   // silently make it the default and orphan the old one's sessions, so keep the old one listed.
-  const implicitDefault = resolveDefaultAgentId(config);
-  const keep = before.length === 0 && !values.default && implicitDefault !== id ? [{ id: implicitDefault }] : [];
+  const implicitDefault = resolveDefaultAgentId(config as never);
+  const keep =
+    before.length === 0 && !values.default && implicitDefault !== id ? [{ id: implicitDefault }] : [];
   agents.list = [...keep, ...before, entry];
 
   try {
     validateConfig(config, { stateDir });
   } catch (error) {
     if (error instanceof ConfigError) {
-      throw new CliError(`the config would not be valid after adding "${id}":\n${error.issues.map((i) => `  ${i.path}: ${i.message}`).join("\n")}`);
+      throw new CliError(
+        `the config would not be valid after adding "${id}":\n${error.issues.map((i) => `  ${i.path}: ${i.message}`).join("\n")}`,
+      );
     }
     throw error;
   }
 
   const paths = resolveAgentPaths(config as never, id, { stateDir });
-  for (const dir of [paths.workspace, paths.agentDir, paths.sessionsDir]) await mkdir(dir, { recursive: true, mode: 0o700 });
+  for (const dir of [paths.workspace, paths.agentDir, paths.sessionsDir])
+    await mkdir(dir, { recursive: true, mode: 0o700 });
   const created: string[] = [];
   for (const [file, body] of Object.entries(STARTERS)) {
     const path = join(paths.workspace, file);
@@ -108,10 +131,16 @@ export async function agentsAdd(argv: string[], io: CliIo): Promise<number> {
   if (values.json) printJson(io, result);
   else {
     io.out(`added agent "${id}" to ${configPath}${backup ? ` (previous file kept as ${backup})` : ""}`);
+    if (keep.length > 0)
+      io.out(
+        `  kept the default agent "${implicitDefault}" in agents.list (--default makes "${id}" the default)`,
+      );
     io.out(`  workspace: ${paths.workspace}`);
     io.out(`  agent dir: ${paths.agentDir}`);
     io.out(`  sessions:  ${paths.sessionsDir}`);
-    io.out(`next: bind it, e.g. { agentId: "${id}", match: { channel: "telegram", accountId: "*" } } in bindings`);
+    io.out(
+      `next: bind it, e.g. { agentId: "${id}", match: { channel: "telegram", accountId: "*" } } in bindings`,
+    );
   }
   return 0;
 }
@@ -125,9 +154,12 @@ function parseExisting(text: string | undefined, configPath: string): RawConfig 
     value = JSON5.parse(text);
   } catch (error) {
     const detail = error instanceof Error ? error.message.replace(/^JSON5: /, "") : String(error);
-    throw new CliError(`${configPath} is not valid JSON5 (${detail}); fix it first (patchbay config validate)`);
+    throw new CliError(
+      `${configPath} is not valid JSON5 (${detail}); fix it first (patchbay config validate)`,
+    );
   }
-  if (typeof value !== "object" || value === null || Array.isArray(value)) throw new CliError(`${configPath} must hold a JSON5 object`);
+  if (typeof value !== "object" || value === null || Array.isArray(value))
+    throw new CliError(`${configPath} must hold a JSON5 object`);
   return value as RawConfig;
 }
 

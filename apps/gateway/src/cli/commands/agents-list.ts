@@ -1,4 +1,11 @@
-import { listAgentIds, normalizeAgentId, normalizeBinding, ROUTE_TIERS, resolveAgentPaths, resolveDefaultAgentId } from "@patchbay/core";
+import {
+  listAgentIds,
+  normalizeAgentId,
+  normalizeBinding,
+  ROUTE_TIERS,
+  resolveAgentPaths,
+  resolveDefaultAgentId,
+} from "@patchbay/core";
 import { loadConfigFile } from "../../config/load-config.js";
 import { resolvePaths } from "../../paths.js";
 import { commonFlags, parseFlags } from "../args.js";
@@ -19,7 +26,11 @@ const BUCKET_TIER: Record<string, string> = {
 
 /** Agents, and with --bindings the bindings of each in tier order (then config order). */
 export async function agentsList(argv: string[], io: CliIo): Promise<number> {
-  const { values } = parseFlags(argv, { ...commonFlags, bindings: { type: "boolean", default: false } }, USAGE);
+  const { values } = parseFlags(
+    argv,
+    { ...commonFlags, bindings: { type: "boolean", default: false } },
+    USAGE,
+  );
   const { configPath, stateDir } = resolvePaths({ config: values.config }, io.env);
   const { config } = await loadConfigFile(configPath, { stateDir });
   const defaultId = resolveDefaultAgentId(config);
@@ -61,9 +72,18 @@ export async function agentsList(argv: string[], io: CliIo): Promise<number> {
     return 0;
   }
   for (const agent of agents) {
-    io.out(`${agent.id}${agent.default ? " (default)" : ""}${agent.name ? ` "${agent.name}"` : ""}  runtime=${agent.runtime}  ${agent.workspace}`);
+    io.out(
+      `${agent.id}${agent.default ? " (default)" : ""}${agent.name ? ` "${agent.name}"` : ""}  runtime=${agent.runtime}  ${agent.workspace}`,
+    );
     for (const binding of agent.bindings ?? []) {
-      const where = [binding.channel, `account=${binding.accountId}`, binding.peer, binding.guildId && `guild=${binding.guildId}`, binding.teamId && `team=${binding.teamId}`, binding.roles && `roles=${binding.roles.join(",")}`]
+      const where = [
+        binding.channel,
+        `account=${binding.accountId}`,
+        binding.peer,
+        binding.guildId && `guild=${binding.guildId}`,
+        binding.teamId && `team=${binding.teamId}`,
+        binding.roles && `roles=${binding.roles.join(",")}`,
+      ]
         .filter(Boolean)
         .join(" ");
       io.out(`  ${binding.tier.padEnd(22)} bindings[${binding.index}] ${where}`);

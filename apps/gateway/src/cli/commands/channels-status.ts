@@ -15,7 +15,11 @@ interface AccountRow {
 
 /** Every account's health from the running gateway; `--probe` also asks each platform who we are. */
 export async function channelsStatus(argv: string[], io: CliIo): Promise<number> {
-  const { values } = parseFlags(argv, { ...commonFlags, probe: { type: "boolean", default: false }, url: { type: "string" } }, USAGE);
+  const { values } = parseFlags(
+    argv,
+    { ...commonFlags, probe: { type: "boolean", default: false }, url: { type: "string" } },
+    USAGE,
+  );
   const client = await gatewayClient({ config: values.config, url: values.url, env: io.env });
   const { body } = await client.get(values.probe ? "/api/accounts?probe=1" : "/api/accounts");
   const accounts = (body.accounts ?? []) as AccountRow[];
@@ -24,8 +28,14 @@ export async function channelsStatus(argv: string[], io: CliIo): Promise<number>
   else {
     io.out(`gateway ${client.base}`);
     for (const a of accounts) {
-      const probe = a.probe ? (a.probe.ok ? `  probe ok${a.probe.identity ? ` (${a.probe.identity})` : ""}` : `  probe FAILED: ${a.probe.error}`) : "";
-      io.out(`${`${a.channel}/${a.accountId}`.padEnd(28)} ${a.state.padEnd(12)}${a.reason ? ` ${a.reason}` : ""}${probe}`);
+      const probe = a.probe
+        ? a.probe.ok
+          ? `  probe ok${a.probe.identity ? ` (${a.probe.identity})` : ""}`
+          : `  probe FAILED: ${a.probe.error}`
+        : "";
+      io.out(
+        `${`${a.channel}/${a.accountId}`.padEnd(28)} ${a.state.padEnd(12)}${a.reason ? ` ${a.reason}` : ""}${probe}`,
+      );
     }
   }
   return healthy ? 0 : 1;

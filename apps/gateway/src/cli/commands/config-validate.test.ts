@@ -18,7 +18,12 @@ describe("patchbay config validate", () => {
 
   /** Loads, but with two things its author probably did not mean. */
   const withWarnings = {
-    agents: { list: [{ id: "home", default: true }, { id: "work", default: true }] },
+    agents: {
+      list: [
+        { id: "home", default: true },
+        { id: "work", default: true },
+      ],
+    },
     bindings: [{ agentId: "work", match: { channel: "telegram" } }],
     channels: { telegram: { accounts: { alpha: { botToken: "1:A" } } } },
   };
@@ -31,7 +36,11 @@ describe("patchbay config validate", () => {
     expect(run.out).toContain(
       "warning: agents.list[1].default: Multiple agents marked default=true; using the first entry as default (agents.list[0]).",
     );
-    expect(run.out.some((line) => line.startsWith('warning: bindings[0].match.accountId: Binding without accountId'))).toBe(true);
+    expect(
+      run.out.some((line) =>
+        line.startsWith("warning: bindings[0].match.accountId: Binding without accountId"),
+      ),
+    ).toBe(true);
     expect(run.err).toEqual([]);
   });
 
@@ -43,7 +52,10 @@ describe("patchbay config validate", () => {
     expect(body.valid).toBe(true);
     expect(body.path).toBe(box.configPath);
     expect(body.errors).toEqual([]);
-    expect(body.warnings.map((w) => w.path)).toEqual(["agents.list[1].default", "bindings[0].match.accountId"]);
+    expect(body.warnings.map((w) => w.path)).toEqual([
+      "agents.list[1].default",
+      "bindings[0].match.accountId",
+    ]);
     for (const warning of body.warnings) expect(Object.keys(warning).sort()).toEqual(["message", "path"]);
   });
 
@@ -59,7 +71,9 @@ describe("patchbay config validate", () => {
     expect(run.code).toBe(1);
     expect(run.out).toEqual([]);
     expect(run.err[0]).toBe(`${box.configPath}: invalid`);
-    expect(run.err[1]).toMatch(/^bindings\[0\]\.agentId: Agent "hom" is not in agents\.list .*did you mean "home"\?/);
+    expect(run.err[1]).toMatch(
+      /^bindings\[0\]\.agentId: Agent "hom" is not in agents\.list .*did you mean "home"\?/,
+    );
     expect(run.err[2]).toMatch(/^bindings\[1\]\.agentId: Agent "ghost" is not in agents\.list/);
     expect(run.err).toHaveLength(3);
   });
@@ -73,7 +87,9 @@ describe("patchbay config validate", () => {
     expect(run.code).toBe(1);
     const body = run.json<ValidateJson>();
     expect(body.valid).toBe(false);
-    expect(body.errors).toEqual([{ path: "bindings[0].agentId", message: expect.stringContaining('Agent "hom"') }]);
+    expect(body.errors).toEqual([
+      { path: "bindings[0].agentId", message: expect.stringContaining('Agent "hom"') },
+    ]);
     expect(body.warnings).toEqual([]);
   });
 
@@ -82,7 +98,10 @@ describe("patchbay config validate", () => {
     const run = await box.run(["config", "validate", "--json"]);
     expect(run.code).toBe(1);
     expect(run.json<ValidateJson>().errors).toEqual([
-      { path: "channels.telegram.botTokn", message: expect.stringMatching(/Unknown key "botTokn".*"botToken"/) },
+      {
+        path: "channels.telegram.botTokn",
+        message: expect.stringMatching(/Unknown key "botTokn".*"botToken"/),
+      },
     ]);
   });
 
@@ -117,7 +136,9 @@ describe("patchbay config validate", () => {
     await box.writeConfig({});
     const unknown = await box.run(["config", "validate", "--strict"]);
     expect(unknown.code).toBe(2);
-    expect(unknown.err.join("\n")).toBe("Unknown option '--strict'.\nUsage: patchbay config validate [--config PATH] [--json]");
+    expect(unknown.err.join("\n")).toBe(
+      "Unknown option '--strict'.\nUsage: patchbay config validate [--config PATH] [--json]",
+    );
     const noValue = await box.run(["config", "validate", "--config"]);
     expect(noValue.code).toBe(2);
     expect(noValue.err.join("\n")).toMatch(/--config <value>' argument missing/);

@@ -10,7 +10,8 @@ const USAGE = "patchbay config validate [--config PATH] [--json]";
 export async function configValidate(argv: string[], io: CliIo): Promise<number> {
   const { values } = parseFlags(argv, commonFlags, USAGE);
   const { configPath, stateDir } = resolvePaths({ config: values.config }, io.env);
-  const plain = (issues: { path: string; message: string }[]) => issues.map(({ path, message }) => ({ path, message }));
+  const plain = (issues: { path: string; message: string }[]) =>
+    issues.map(({ path, message }) => ({ path, message }));
   try {
     const { warnings } = await loadConfigFile(configPath, { stateDir });
     if (values.json) printJson(io, { valid: true, path: configPath, errors: [], warnings: plain(warnings) });
@@ -21,7 +22,8 @@ export async function configValidate(argv: string[], io: CliIo): Promise<number>
     return 0;
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
-    if (values.json) printJson(io, { valid: false, path: configPath, errors: plain(error.issues), warnings: [] });
+    if (values.json)
+      printJson(io, { valid: false, path: configPath, errors: plain(error.issues), warnings: [] });
     else {
       io.err(`${configPath}: invalid`);
       for (const line of formatIssues(error.issues)) io.err(line);

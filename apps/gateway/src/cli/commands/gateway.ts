@@ -1,12 +1,13 @@
-import { resolvePaths } from "../../paths.js";
 import { builtInChannels } from "../../channels/registry.js";
+import { startDevPlayground } from "../../dev/playground.js";
 import { startGateway } from "../../gateway.js";
 import { createLogger } from "../../logger.js";
-import { startDevPlayground } from "../../dev/playground.js";
+import { resolvePaths } from "../../paths.js";
 import { parseFlags } from "../args.js";
 import { CliError, type CliIo } from "../io.js";
 
-const USAGE = "patchbay gateway [--config PATH] [--state-dir DIR] [--port N] [--dev] [--log-level debug|info|warn|error]";
+const USAGE =
+  "patchbay gateway [--config PATH] [--state-dir DIR] [--port N] [--dev] [--log-level debug|info|warn|error]";
 
 /**
  * Runs the daemon until SIGINT/SIGTERM, then drains in-flight turns and sends and stops every
@@ -27,11 +28,22 @@ export async function gatewayCommand(argv: string[], io: CliIo): Promise<number>
     USAGE,
   );
   const port = values.port === undefined ? undefined : Number(values.port);
-  if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65_535)) throw new CliError(`--port must be 0-65535`, 2);
-  const logger = createLogger({ level: values["log-level"] ?? "info", pretty: values.dev || process.stdout.isTTY === true });
+  if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65_535))
+    throw new CliError(`--port must be 0-65535`, 2);
+  const logger = createLogger({
+    level: values["log-level"] ?? "info",
+    pretty: values.dev || process.stdout.isTTY === true,
+  });
 
   if (values.dev) {
-    const playground = await startDevPlayground({ config: values.config, stateDir: values["state-dir"], port, env: io.env, logger, io });
+    const playground = await startDevPlayground({
+      config: values.config,
+      stateDir: values["state-dir"],
+      port,
+      env: io.env,
+      logger,
+      io,
+    });
     await untilSignal();
     io.out("stopping: draining in-flight turns…");
     await playground.stop();
@@ -46,7 +58,9 @@ export async function gatewayCommand(argv: string[], io: CliIo): Promise<number>
     env: io.env,
     ...(port !== undefined ? { port } : {}),
   });
-  io.out(`patchbay gateway listening on ${gateway.url} (health: ${gateway.url}/healthz, console: ${gateway.url}/)`);
+  io.out(
+    `patchbay gateway listening on ${gateway.url} (health: ${gateway.url}/healthz, console: ${gateway.url}/)`,
+  );
   await untilSignal();
   io.out("stopping: draining in-flight turns…");
   await gateway.stop();

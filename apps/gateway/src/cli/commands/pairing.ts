@@ -1,5 +1,10 @@
 import { join } from "node:path";
-import { createPairingStore, KNOWN_CHANNEL_NAMES, normalizeAccountId, normalizeChannelId } from "@patchbay/core";
+import {
+  createPairingStore,
+  KNOWN_CHANNEL_NAMES,
+  normalizeAccountId,
+  normalizeChannelId,
+} from "@patchbay/core";
 import { resolvePaths } from "../../paths.js";
 import { commonFlags, parseFlags } from "../args.js";
 import { gatewayClient } from "../gateway-client.js";
@@ -10,9 +15,11 @@ const APPROVE_USAGE = "patchbay pairing approve CHANNEL CODE [--account ID] [--n
 const PAIRING_CHANNELS = ["telegram", "whatsapp", "discord", "slack"];
 
 function channelArg(value: string | undefined, usage: string): string {
-  if (!value) throw new CliError(`a channel is required (${PAIRING_CHANNELS.join(", ")})\nUsage: ${usage}`, 2);
+  if (!value)
+    throw new CliError(`a channel is required (${PAIRING_CHANNELS.join(", ")})\nUsage: ${usage}`, 2);
   const channel = normalizeChannelId(value);
-  if (!KNOWN_CHANNEL_NAMES.includes(channel)) throw new CliError(`unknown channel "${value}" (known: ${PAIRING_CHANNELS.join(", ")})`, 2);
+  if (!KNOWN_CHANNEL_NAMES.includes(channel))
+    throw new CliError(`unknown channel "${value}" (known: ${PAIRING_CHANNELS.join(", ")})`, 2);
   return channel;
 }
 
@@ -20,7 +27,11 @@ const storeFor = (io: CliIo, config: string | undefined) =>
   createPairingStore({ dir: join(resolvePaths({ config }, io.env).stateDir, "credentials") });
 
 export async function pairingList(argv: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseFlags(argv, { ...commonFlags, account: { type: "string" } }, LIST_USAGE);
+  const { values, positionals } = parseFlags(
+    argv,
+    { ...commonFlags, account: { type: "string" } },
+    LIST_USAGE,
+  );
   const channels = positionals[0] ? [channelArg(positionals[0], LIST_USAGE)] : PAIRING_CHANNELS;
   const store = storeFor(io, values.config);
   const requests = channels.flatMap((channel) =>
@@ -32,7 +43,9 @@ export async function pairingList(argv: string[], io: CliIo): Promise<number> {
   }
   if (requests.length === 0) io.out("no pending pairing requests");
   for (const r of requests) {
-    io.out(`${r.code}  ${r.channel}/${r.accountId}  sender ${r.senderId}  requested ${new Date(r.createdAt).toISOString()}`);
+    io.out(
+      `${r.code}  ${r.channel}/${r.accountId}  sender ${r.senderId}  requested ${new Date(r.createdAt).toISOString()}`,
+    );
   }
   return 0;
 }
@@ -40,7 +53,12 @@ export async function pairingList(argv: string[], io: CliIo): Promise<number> {
 export async function pairingApprove(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseFlags(
     argv,
-    { ...commonFlags, account: { type: "string" }, notify: { type: "boolean", default: false }, url: { type: "string" } },
+    {
+      ...commonFlags,
+      account: { type: "string" },
+      notify: { type: "boolean", default: false },
+      url: { type: "string" },
+    },
     APPROVE_USAGE,
   );
   const channel = channelArg(positionals[0], APPROVE_USAGE);
@@ -51,15 +69,24 @@ export async function pairingApprove(argv: string[], io: CliIo): Promise<number>
     code,
     ...(values.account ? { accountId: normalizeAccountId(values.account) } : {}),
   });
-  if (!approval) throw new CliError(`no pending ${channel} pairing request with code ${code.toUpperCase()} (expired, or already approved?)`);
+  if (!approval)
+    throw new CliError(
+      `no pending ${channel} pairing request with code ${code.toUpperCase()} (expired, or already approved?)`,
+    );
   let notified = false;
   if (values.notify) {
     const client = await gatewayClient({ config: values.config, url: values.url, env: io.env });
     const { status, body } = await client.post("/api/pairing/notify", approval);
-    if (status !== 200) throw new CliError(`approved, but the gateway could not notify the sender: ${String(body.error ?? status)}`);
+    if (status !== 200)
+      throw new CliError(
+        `approved, but the gateway could not notify the sender: ${String(body.error ?? status)}`,
+      );
     notified = true;
   }
   if (values.json) printJson(io, { approved: approval, notified });
-  else io.out(`approved ${approval.channel}/${approval.accountId} sender ${approval.senderId}${notified ? " (notified)" : ""}`);
+  else
+    io.out(
+      `approved ${approval.channel}/${approval.accountId} sender ${approval.senderId}${notified ? " (notified)" : ""}`,
+    );
   return 0;
 }

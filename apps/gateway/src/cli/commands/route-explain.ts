@@ -1,4 +1,10 @@
-import { compileRouter, isKnownPeerKind, KNOWN_CHANNEL_NAMES, normalizeChannelId, normalizePeerKind } from "@patchbay/core";
+import {
+  compileRouter,
+  isKnownPeerKind,
+  KNOWN_CHANNEL_NAMES,
+  normalizeChannelId,
+  normalizePeerKind,
+} from "@patchbay/core";
 import { loadConfigFile } from "../../config/load-config.js";
 import { resolvePaths } from "../../paths.js";
 import { commonFlags, parseFlags } from "../args.js";
@@ -11,10 +17,15 @@ const USAGE =
 function parsePeer(value: string | undefined, flag: string): { kind: string; id: string } | undefined {
   if (value === undefined) return undefined;
   const at = value.indexOf(":");
-  if (at <= 0 || at === value.length - 1) throw new CliError(`${flag} must look like KIND:ID (e.g. direct:+15551230001)`, 2);
+  if (at <= 0 || at === value.length - 1)
+    throw new CliError(`${flag} must look like KIND:ID (e.g. direct:+15551230001)`, 2);
   // An unknown kind would silently explain a route no message can take.
   const kind = normalizePeerKind(value.slice(0, at));
-  if (!isKnownPeerKind(kind)) throw new CliError(`${flag} kind must be direct (or dm), group or channel, not "${value.slice(0, at)}"`, 2);
+  if (!isKnownPeerKind(kind))
+    throw new CliError(
+      `${flag} kind must be direct (or dm), group or channel, not "${value.slice(0, at)}"`,
+      2,
+    );
   return { kind, id: value.slice(at + 1) };
 }
 
@@ -66,11 +77,14 @@ export async function routeExplain(argv: string[], io: CliIo): Promise<number> {
   }
   io.out(`agent:       ${route.agentId}`);
   io.out(`session key: ${route.sessionKey}`);
-  io.out(`matched by:  ${route.matchedBy}${winner ? ` (bindings[${winner.index}])` : " (no binding matched: default agent)"}`);
+  io.out(
+    `matched by:  ${route.matchedBy}${winner ? ` (bindings[${winner.index}])` : " (no binding matched: default agent)"}`,
+  );
   for (const note of notes) io.out(`note:        ${note}`);
   if (candidates.length > 0) {
     io.out("other bindings on this channel:");
-    for (const candidate of candidates) io.out(`  bindings[${candidate.index}] -> ${candidate.agentId}: ${candidate.detail}`);
+    for (const candidate of candidates)
+      io.out(`  bindings[${candidate.index}] -> ${candidate.agentId}: ${candidate.detail}`);
   }
   return 0;
 }
