@@ -2,7 +2,7 @@
 // Runs every package's tests through turbo, then prints one plain closing line
 // `N passed, N failed` from the JSON reports, and exits non-zero on any failure.
 import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 
 const root = new URL("..", import.meta.url).pathname;
@@ -14,10 +14,14 @@ const workspaces = ["packages", "apps"]
 
 for (const dir of workspaces) rmSync(join(dir, "test-results.json"), { force: true });
 
-const turbo = spawnSync("pnpm", ["exec", "turbo", "run", "test", "--continue", "--concurrency=2", ...process.argv.slice(2)], {
-  cwd: root,
-  stdio: "inherit",
-});
+const turbo = spawnSync(
+  "pnpm",
+  ["exec", "turbo", "run", "test", "--continue", "--concurrency=2", ...process.argv.slice(2)],
+  {
+    cwd: root,
+    stdio: "inherit",
+  },
+);
 
 let passed = 0;
 let failed = 0;
@@ -34,7 +38,9 @@ for (const dir of workspaces) {
   failed += report.numFailedTests ?? 0;
   skipped += (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
   // A file that failed to load counts as a failure even though it ran no test.
-  failed += (report.testResults ?? []).filter((r) => r.status === "failed" && r.assertionResults?.length === 0).length;
+  failed += (report.testResults ?? []).filter(
+    (r) => r.status === "failed" && r.assertionResults?.length === 0,
+  ).length;
 }
 if (missing.length > 0) console.log(`no test report from: ${missing.join(", ")} (counted as failures)`);
 failed += missing.length;

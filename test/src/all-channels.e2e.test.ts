@@ -61,19 +61,38 @@ describe("the gateway with all four channels", () => {
       configPath,
       JSON.stringify({
         agents: {
-          list: ["concierge", "home", "work", "alex", "mia", "support", "logger", "ops", "guild"].map((id, i) => ({
-            id,
-            ...(i === 0 ? { default: true } : {}),
-          })),
+          list: ["concierge", "home", "work", "alex", "mia", "support", "logger", "ops", "guild"].map(
+            (id, i) => ({
+              id,
+              ...(i === 0 ? { default: true } : {}),
+            }),
+          ),
         },
         bindings: [
           { agentId: "home", match: { channel: "telegram", accountId: "home" } },
           { agentId: "work", match: { channel: "telegram", accountId: "work" } },
           { agentId: "guild", match: { channel: "discord", accountId: "*", guildId: GUILD } },
-          { agentId: "ops", match: { channel: "discord", accountId: "*", peer: { kind: "channel", id: OPS } } },
+          {
+            agentId: "ops",
+            match: { channel: "discord", accountId: "*", peer: { kind: "channel", id: OPS } },
+          },
           { agentId: "work", match: { channel: "slack", accountId: "*", teamId: TEAM } },
-          { agentId: "alex", match: { channel: "whatsapp", accountId: "biz", peer: { kind: "direct", id: `+${ALEX_CUSTOMER}` } } },
-          { agentId: "mia", match: { channel: "whatsapp", accountId: "biz", peer: { kind: "direct", id: `+${MIA_CUSTOMER}` } } },
+          {
+            agentId: "alex",
+            match: {
+              channel: "whatsapp",
+              accountId: "biz",
+              peer: { kind: "direct", id: `+${ALEX_CUSTOMER}` },
+            },
+          },
+          {
+            agentId: "mia",
+            match: {
+              channel: "whatsapp",
+              accountId: "biz",
+              peer: { kind: "direct", id: `+${MIA_CUSTOMER}` },
+            },
+          },
         ],
         broadcast: { "120363400000000077@g.us": ["support", "logger"] },
         session: { dmScope: "per-channel-peer" },
@@ -88,7 +107,17 @@ describe("the gateway with all four channels", () => {
             restApi: discord.restApi,
             dmPolicy: "open",
             allowFrom: ["*"],
-            accounts: { acme: { token: dcBot.token, guilds: { [GUILD]: { requireMention: true, channels: { [OPS]: { allow: true, requireMention: false }, "*": { allow: true } } } } } },
+            accounts: {
+              acme: {
+                token: dcBot.token,
+                guilds: {
+                  [GUILD]: {
+                    requireMention: true,
+                    channels: { [OPS]: { allow: true, requireMention: false }, "*": { allow: true } },
+                  },
+                },
+              },
+            },
           },
           slack: {
             apiUrl: slack.apiUrl,
@@ -116,9 +145,15 @@ describe("the gateway with all four channels", () => {
       port: 0,
       watchConfig: false,
       fsync: false,
-      channels: { ...builtInChannels, whatsapp: whatsappChannelWith(new Map([[whatsapp.url, whatsapp.rootPublicKey]])) },
+      channels: {
+        ...builtInChannels,
+        whatsapp: whatsappChannelWith(new Map([[whatsapp.url, whatsapp.rootPublicKey]])),
+      },
     });
-    await waitFor(() => gateway.status().every((s) => s.state === "ready"), { timeoutMs: 20_000, what: "every account ready" });
+    await waitFor(() => gateway.status().every((s) => s.state === "ready"), {
+      timeoutMs: 20_000,
+      what: "every account ready",
+    });
   }, 60_000);
 
   afterAll(async () => {
@@ -130,7 +165,9 @@ describe("the gateway with all four channels", () => {
   it("reports every account ready on /healthz", async () => {
     const response = await fetch(`${gateway.url}/healthz`);
     expect(response.status).toBe(200);
-    const body = (await response.json()) as { accounts: { channel: string; accountId: string; state: string }[] };
+    const body = (await response.json()) as {
+      accounts: { channel: string; accountId: string; state: string }[];
+    };
     expect(body.accounts.map((a) => `${a.channel}/${a.accountId}:${a.state}`).sort()).toEqual([
       "discord/acme:ready",
       "slack/acme:ready",
@@ -154,26 +191,39 @@ describe("the gateway with all four channels", () => {
     expect(toBob).toMatchObject({ account: WA_NUMBER, text: "[mia] hello" });
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(whatsapp.sent.slice(mark).some((r) => r.recipient === STRANGER)).toBe(false);
-    expect(gateway.events.recent().find((e) => e.sender === "Eve" || e.peer === `direct:+${STRANGER}`)?.dropped).toMatch(/allowlist/);
+    expect(
+      gateway.events.recent().find((e) => e.sender === "Eve" || e.peer === `direct:+${STRANGER}`)?.dropped,
+    ).toMatch(/allowlist/);
   });
 
   it("WhatsApp: a group broadcast reaches two agents, each in its own session", async () => {
-    const members = [whatsapp.addContact("15551230011", { name: "Gus" }), whatsapp.addContact("15551230012", { name: "Hal" })];
-    const group = whatsapp.addGroup({ subject: "Family", members, accounts: [WA_NUMBER], jid: "120363400000000077@g.us" });
+    const members = [
+      whatsapp.addContact("15551230011", { name: "Gus" }),
+      whatsapp.addContact("15551230012", { name: "Hal" }),
+    ];
+    const group = whatsapp.addGroup({
+      subject: "Family",
+      members,
+      accounts: [WA_NUMBER],
+      jid: "120363400000000077@g.us",
+    });
     const mark = whatsapp.sent.length;
     await group.say(members[0]!, "dinner at 7");
-    await whatsapp.waitForSent((r) => r.group === group.jid && r.text === "[support] dinner at 7", { after: mark });
-    await whatsapp.waitForSent((r) => r.group === group.jid && r.text === "[logger] dinner at 7", { after: mark });
+    await whatsapp.waitForSent((r) => r.group === group.jid && r.text === "[support] dinner at 7", {
+      after: mark,
+    });
+    await whatsapp.waitForSent((r) => r.group === group.jid && r.text === "[logger] dinner at 7", {
+      after: mark,
+    });
     const sessionKeys = () =>
       gateway.events
         .recent()
         .filter((e) => e.kind === "reply" && e.peer === `group:${group.jid}`)
         .map((e) => e.sessionKey)
         .sort();
-    await expect.poll(sessionKeys).toEqual([
-      `agent:logger:whatsapp:group:${group.jid}`,
-      `agent:support:whatsapp:group:${group.jid}`,
-    ]);
+    await expect
+      .poll(sessionKeys)
+      .toEqual([`agent:logger:whatsapp:group:${group.jid}`, `agent:support:whatsapp:group:${group.jid}`]);
   });
 
   it("Telegram: two bots, each answering as itself for its own agent", async () => {
@@ -186,14 +236,22 @@ describe("the gateway with all four channels", () => {
 
   it("Discord: a channel binding beats the guild binding, and a thread inherits its parent's route", async () => {
     discord.say({ from: ann.id, in: GENERAL, text: `<@${dcBot.id}> hi guild` });
-    expect((await discord.nextBotMessage({ channelId: GENERAL })).content).toBe(`[guild] <@${dcBot.id}> hi guild`);
+    expect((await discord.nextBotMessage({ channelId: GENERAL })).content).toBe(
+      `[guild] <@${dcBot.id}> hi guild`,
+    );
     discord.say({ from: ann.id, in: OPS, text: "deploy?" });
     expect((await discord.nextBotMessage({ channelId: OPS })).content).toBe("[ops] deploy?");
     const thread = discord.addThread(OPS, { name: "incident" });
     discord.say({ from: ann.id, in: thread.id, text: "in the thread" });
     expect((await discord.nextBotMessage({ channelId: thread.id })).content).toBe("[ops] in the thread");
-    const reply = gateway.events.recent().find((e) => e.kind === "inbound" && e.peer === `channel:${thread.id}`);
-    expect(reply).toMatchObject({ agentId: "ops", matchedBy: "binding.peer.parent", sessionKey: `agent:ops:discord:channel:${thread.id}` });
+    const reply = gateway.events
+      .recent()
+      .find((e) => e.kind === "inbound" && e.peer === `channel:${thread.id}`);
+    expect(reply).toMatchObject({
+      agentId: "ops",
+      matchedBy: "binding.peer.parent",
+      sessionKey: `agent:ops:discord:channel:${thread.id}`,
+    });
   });
 
   it("Slack: the team binding answers in channels (when mentioned) and in DMs", async () => {

@@ -33,11 +33,18 @@ describe("restart mid-conversation", () => {
           list: [
             {
               id: "slow",
-              runtime: { type: "command", command: process.execPath, args: ["-e", SLOW_AGENT], env: { MARKER: marker } },
+              runtime: {
+                type: "command",
+                command: process.execPath,
+                args: ["-e", SLOW_AGENT],
+                env: { MARKER: marker },
+              },
             },
           ],
         },
-        channels: { telegram: { apiRoot: fake.apiRoot, botToken: bot.token, dmPolicy: "open", allowFrom: ["*"] } },
+        channels: {
+          telegram: { apiRoot: fake.apiRoot, botToken: bot.token, dmPolicy: "open", allowFrom: ["*"] },
+        },
       }),
     );
     const args = ["--config", configPath, "--state-dir", join(dir, "state"), "--port", "0"];

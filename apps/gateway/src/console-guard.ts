@@ -21,10 +21,14 @@ const LIBSIGNAL_PREFIXES = [
 export function isLibsignalNoise(args: readonly unknown[]): boolean {
   const [first] = args;
   if (typeof first === "string" && LIBSIGNAL_PREFIXES.some((prefix) => first.startsWith(prefix))) return true;
-  return args.some((arg) => typeof arg === "object" && arg !== null && arg.constructor?.name === "SessionEntry");
+  return args.some(
+    (arg) => typeof arg === "object" && arg !== null && arg.constructor?.name === "SessionEntry",
+  );
 }
 
-export function installConsoleGuard(target: Pick<Console, "log" | "info" | "warn" | "error" | "debug"> = console): void {
+export function installConsoleGuard(
+  target: Pick<Console, "log" | "info" | "warn" | "error" | "debug"> = console,
+): void {
   for (const method of ["log", "info", "warn", "error", "debug"] as const) {
     const original = target[method].bind(target);
     target[method] = (...args: unknown[]) => {

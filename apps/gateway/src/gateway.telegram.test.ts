@@ -1,6 +1,6 @@
+import { join } from "node:path";
 import { createPairingStore } from "@patchbay/core";
 import { FakeTelegramBotApi } from "@patchbay/testkit/telegram";
-import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { startTempGateway, type TempGateway } from "./test-support/temp-gateway.js";
 
@@ -59,7 +59,9 @@ describe("gateway with Telegram accounts", () => {
       ["beta", "ready"],
     ]);
     const metrics = await (await fetch(`${temp.gateway.url}/metrics`)).text();
-    expect(metrics).toMatch(/patchbay_route_decisions_total\{channel="telegram",matched_by="binding.account"\} 2/);
+    expect(metrics).toMatch(
+      /patchbay_route_decisions_total\{channel="telegram",matched_by="binding.account"\} 2/,
+    );
   });
 
   it("pairs an unknown sender: one reply with the code, nothing processed, then admitted after approval", async () => {
@@ -68,7 +70,8 @@ describe("gateway with Telegram accounts", () => {
     const stranger = fake.user({ firstName: "Sam" });
     fake.userMessage(bot, { from: stranger, text: "hi" });
     const reply = await fake.nextReply(bot);
-    const code = /Pairing code: `?([A-Z2-9]{8})`?/.exec(reply.text)?.[1] ?? /([A-HJ-NP-Z2-9]{8})/.exec(reply.text)?.[1];
+    const code =
+      /Pairing code: `?([A-Z2-9]{8})`?/.exec(reply.text)?.[1] ?? /([A-HJ-NP-Z2-9]{8})/.exec(reply.text)?.[1];
     expect(code).toBeDefined();
     expect(reply.text).toContain(`patchbay pairing approve telegram ${code}`);
 
@@ -76,7 +79,9 @@ describe("gateway with Telegram accounts", () => {
     await expect(fake.nextReply(bot, { timeoutMs: 600 })).rejects.toThrow();
 
     const store = createPairingStore({ dir: join(temp.stateDir, "credentials") });
-    expect(store.approve({ channel: "telegram", code: code ?? "" })).toMatchObject({ senderId: String(stranger.id) });
+    expect(store.approve({ channel: "telegram", code: code ?? "" })).toMatchObject({
+      senderId: String(stranger.id),
+    });
     fake.userMessage(bot, { from: stranger, text: "now?" });
     expect((await fake.nextReply(bot)).text).toBe("[main] now?");
   });
@@ -89,7 +94,9 @@ describe("gateway with Telegram accounts", () => {
     expect((await fake.nextReply(alpha)).text).toBe("[home] still there?");
     const health = await fetch(`${temp.gateway.url}/healthz`);
     expect(health.status).toBe(503);
-    const body = (await health.json()) as { accounts: { accountId: string; state: string; reason?: string }[] };
+    const body = (await health.json()) as {
+      accounts: { accountId: string; state: string; reason?: string }[];
+    };
     const bad = body.accounts.find((x) => x.accountId === "beta");
     expect(bad?.state).toBe("needs-login");
     expect(bad?.reason).toMatch(/beta/);
@@ -103,7 +110,13 @@ describe("gateway with Telegram accounts", () => {
     const user = fake.user();
     await temp.writeConfig({
       ...config,
-      bindings: [{ agentId: "work", match: { channel: "telegram", accountId: "alpha", peer: { kind: "direct", id: String(user.id) } } }, ...config.bindings],
+      bindings: [
+        {
+          agentId: "work",
+          match: { channel: "telegram", accountId: "alpha", peer: { kind: "direct", id: String(user.id) } },
+        },
+        ...config.bindings,
+      ],
     });
     expect(await temp.gateway.reload()).toBe(true);
     fake.userMessage(alpha, { from: user, text: "which agent?" });
@@ -120,7 +133,10 @@ describe("gateway with Telegram accounts", () => {
     const { alpha, config } = twoBots();
     temp = await startTempGateway(config, { watchConfig: true });
     const user = fake.user();
-    await temp.writeConfig({ ...config, bindings: [{ agentId: "work", match: { channel: "telegram", accountId: "*" } }] });
+    await temp.writeConfig({
+      ...config,
+      bindings: [{ agentId: "work", match: { channel: "telegram", accountId: "*" } }],
+    });
     await expect
       .poll(() => temp?.logger.records.some((r) => r.message === "config reloaded"), { timeout: 5_000 })
       .toBe(true);
@@ -137,7 +153,11 @@ describe("gateway with Telegram accounts", () => {
     await expect
       .poll(() => temp?.gateway.status().find((s) => s.accountId === "beta")?.state, { timeout: 5_000 })
       .toBe("ready");
-    expect(temp.logger.records.some((r) => r.message.includes("failed to start; will retry") && r.fields.accountId === "beta")).toBe(true);
+    expect(
+      temp.logger.records.some(
+        (r) => r.message.includes("failed to start; will retry") && r.fields.accountId === "beta",
+      ),
+    ).toBe(true);
     fake.userMessage(beta, { from: fake.user(), text: "beta recovered" });
     expect((await fake.nextReply(beta)).text).toBe("[work] beta recovered");
   });
@@ -145,9 +165,21 @@ describe("gateway with Telegram accounts", () => {
   it("gates group messages on mentions and hands unmentioned lines to the agent as history", async () => {
     const bot = fake.addBot({ username: "grp_bot" });
     temp = await startTempGateway({
-      agents: { list: [{ id: "main", runtime: { type: "command", command: process.execPath, args: ["-e", HISTORY_AGENT] } }] },
+      agents: {
+        list: [
+          {
+            id: "main",
+            runtime: { type: "command", command: process.execPath, args: ["-e", HISTORY_AGENT] },
+          },
+        ],
+      },
       channels: {
-        telegram: { apiRoot: fake.apiRoot, botToken: bot.token, groupPolicy: "open", groups: { "*": { requireMention: true } } },
+        telegram: {
+          apiRoot: fake.apiRoot,
+          botToken: bot.token,
+          groupPolicy: "open",
+          groups: { "*": { requireMention: true } },
+        },
       },
     });
     const group = fake.group({ title: "team" });

@@ -172,7 +172,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         for (const line of formatIssues(fresh.warnings)) logger.warn(`config warning: ${line}`);
         next = makeSnapshot(fresh, options, env);
       } catch (error) {
-        const lines = error instanceof ConfigError ? formatIssues(error.issues) : [toGatewayError(error).message];
+        const lines =
+          error instanceof ConfigError ? formatIssues(error.issues) : [toGatewayError(error).message];
         logger.error("config reload rejected; keeping the running config", { issues: lines });
         return false;
       }
@@ -200,7 +201,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const extra = options.extraRoutes?.(running) ?? [];
   routes = () => [...extra, ...webhookRoutes(snapshot, options.channels, supervisor), ...baseRoutes];
 
-  if (options.watchConfig ?? true) watcher = watchConfigFile(options.configPath, () => void running.reload(), logger);
+  if (options.watchConfig ?? true)
+    watcher = watchConfigFile(options.configPath, () => void running.reload(), logger);
   return running;
 }
 
@@ -217,7 +219,11 @@ function makeSnapshot(loaded: LoadedConfig, options: GatewayOptions, env: EnvLik
  * HTTP endpoints of the configured accounts (Telegram webhooks, Slack events), derived from the
  * current config on every request, so a reload can never leave a stale or missing route behind.
  */
-function webhookRoutes(snapshot: ConfigSnapshot, channels: ChannelFactories, supervisor: AccountSupervisor): Route[] {
+function webhookRoutes(
+  snapshot: ConfigSnapshot,
+  channels: ChannelFactories,
+  supervisor: AccountSupervisor,
+): Route[] {
   return [...snapshot.accounts.values()].flatMap((account) => {
     const mount = account.enabled ? channels[account.channel]?.mount?.(account) : undefined;
     if (!mount) return [];

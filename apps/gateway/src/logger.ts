@@ -35,5 +35,11 @@ function prettyLogger(level: string, bindings: LogFields): Logger {
       const time = new Date().toISOString().slice(11, 19);
       process.stdout.write(`${time} ${lvl.padEnd(5)} ${where ? `[${where}] ` : ""}${message}${extra}\n`);
     };
-  return { debug: at("debug"), info: at("info"), warn: at("warn"), error: at("error"), child: (more) => prettyLogger(level, { ...bindings, ...more }) };
+  return {
+    debug: at("debug"),
+    info: at("info"),
+    warn: at("warn"),
+    error: at("error"),
+    child: (more) => prettyLogger(level, { ...bindings, ...more }),
+  };
 }

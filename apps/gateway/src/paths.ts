@@ -10,7 +10,10 @@ export interface GatewayPaths {
  * The state dir is `PATCHBAY_STATE_DIR` or `~/.patchbay`; the config path is `--config`, else
  * `PATCHBAY_CONFIG_PATH`, else `<stateDir>/patchbay.json`.
  */
-export function resolvePaths(options: { config?: string | undefined; stateDir?: string | undefined }, env = process.env): GatewayPaths {
+export function resolvePaths(
+  options: { config?: string | undefined; stateDir?: string | undefined },
+  env = process.env,
+): GatewayPaths {
   const stateDir = resolve(options.stateDir ?? env.PATCHBAY_STATE_DIR ?? join(homedir(), ".patchbay"));
   const configPath = resolve(options.config ?? env.PATCHBAY_CONFIG_PATH ?? join(stateDir, "patchbay.json"));
   return { stateDir, configPath };

@@ -84,10 +84,7 @@ export class PlatformError extends GatewayError {
   readonly method: string | undefined;
   readonly status: number | undefined;
 
-  constructor(
-    message: string,
-    options: GatewayErrorOptions & { method?: string; status?: number } = {},
-  ) {
+  constructor(message: string, options: GatewayErrorOptions & { method?: string; status?: number } = {}) {
     super("PLATFORM_ERROR", message, options);
     this.method = options.method;
     this.status = options.status;

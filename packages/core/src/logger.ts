@@ -35,10 +35,7 @@ export interface RecordingLogger extends Logger {
   readonly records: LogRecord[];
 }
 
-export function createRecordingLogger(
-  bindings: LogFields = {},
-  records: LogRecord[] = [],
-): RecordingLogger {
+export function createRecordingLogger(bindings: LogFields = {}, records: LogRecord[] = []): RecordingLogger {
   const at =
     (level: LogLevel): LogFn =>
     (message, fields) => {

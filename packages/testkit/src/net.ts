@@ -1,5 +1,5 @@
-import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
 
 /** Listens on 127.0.0.1 with an OS-chosen port and resolves with the port. */
 export function listenOnLoopback(server: Server, port = 0): Promise<number> {
@@ -23,7 +23,11 @@ export function closeServer(server: Server): Promise<void> {
 /** Polls `check` until it returns a value other than undefined/false, or rejects after `timeoutMs`. */
 export async function waitFor<T>(
   check: () => T | undefined | false | Promise<T | undefined | false>,
-  { timeoutMs = 5_000, intervalMs = 10, what = "condition" }: { timeoutMs?: number; intervalMs?: number; what?: string } = {},
+  {
+    timeoutMs = 5_000,
+    intervalMs = 10,
+    what = "condition",
+  }: { timeoutMs?: number; intervalMs?: number; what?: string } = {},
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {

@@ -29,7 +29,9 @@ export function spawnGateway(args: string[], env: NodeJS.ProcessEnv = {}): Gatew
     child.stderr?.on("data", (chunk: Buffer) => {
       output += chunk.toString();
     });
-    child.once("exit", (code) => reject(new Error(`gateway exited with ${code} before it was ready:\n${output}`)));
+    child.once("exit", (code) =>
+      reject(new Error(`gateway exited with ${code} before it was ready:\n${output}`)),
+    );
   });
   ready.catch(() => {});
   return {

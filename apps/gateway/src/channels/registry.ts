@@ -1,8 +1,8 @@
 import { discordChannel } from "./discord.js";
 import { slackChannel } from "./slack.js";
 import { telegramChannel } from "./telegram.js";
-import { whatsappChannel } from "./whatsapp.js";
 import type { ChannelFactories } from "./types.js";
+import { whatsappChannel } from "./whatsapp.js";
 
 /** Every channel this gateway can run, by config name. */
 export const builtInChannels: ChannelFactories = {

@@ -8,7 +8,9 @@ import type { ChannelDefinition } from "./types.js";
  * `trustedRoots` maps a WebSocket URL to the Noise root key trusted there: the dev playground
  * uses it for its own fake server only; every other URL must present WhatsApp's real chain.
  */
-export function whatsappChannelWith(trustedRoots: ReadonlyMap<string, Uint8Array> = new Map()): ChannelDefinition {
+export function whatsappChannelWith(
+  trustedRoots: ReadonlyMap<string, Uint8Array> = new Map(),
+): ChannelDefinition {
   return {
     create(resolved, context) {
       const account = resolved as ResolvedWhatsAppAccount;

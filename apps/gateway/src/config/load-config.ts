@@ -11,7 +11,10 @@ export interface LoadedConfig {
  * Reads and validates the JSON5 config at `path`. Every problem, including a missing or unreadable
  * file, becomes a ConfigError whose issues say what to fix.
  */
-export async function loadConfigFile(path: string, options: { stateDir?: string } = {}): Promise<LoadedConfig> {
+export async function loadConfigFile(
+  path: string,
+  options: { stateDir?: string } = {},
+): Promise<LoadedConfig> {
   let text: string;
   try {
     text = await readFile(path, "utf8");
@@ -31,7 +34,8 @@ export async function loadConfigFile(path: string, options: { stateDir?: string 
 export function formatIssues(issues: readonly ConfigIssue[]): string[] {
   return issues.map((issue) => {
     // The message already carries the did-you-mean; without one, the allowed keys are the fix.
-    const allowed = issue.allowedKeys && !issue.didYouMean ? ` Allowed keys: ${issue.allowedKeys.join(", ")}.` : "";
+    const allowed =
+      issue.allowedKeys && !issue.didYouMean ? ` Allowed keys: ${issue.allowedKeys.join(", ")}.` : "";
     return `${issue.path || "(root)"}: ${issue.message}${allowed}`;
   });
 }

@@ -4,10 +4,10 @@ import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { EnvLike, Logger } from "@patchbay/core";
 import type { CliIo } from "../cli/io.js";
-import { startGateway, type RunningGateway } from "../gateway.js";
-import { readJson, type Route, sendJson } from "../http/server.js";
-import { startDevWorlds } from "./worlds.js";
+import { type RunningGateway, startGateway } from "../gateway.js";
+import { type Route, readJson, sendJson } from "../http/server.js";
 import type { PlaygroundChannel } from "./world.js";
+import { startDevWorlds } from "./worlds.js";
 
 /** The example config shipped with the repo: every account points at a built-in fake. */
 export const DEV_CONFIG_PATH = fileURLToPath(new URL("../../examples/dev.patchbay.json5", import.meta.url));
@@ -55,7 +55,9 @@ export async function startDevPlayground(options: PlaygroundOptions): Promise<Ru
     throw error;
   }
   options.io.out("");
-  options.io.out(`Patchbay dev playground: ${worlds.map((w) => w.channel).join(", ")} run as fakes in this process.`);
+  options.io.out(
+    `Patchbay dev playground: ${worlds.map((w) => w.channel).join(", ")} run as fakes in this process.`,
+  );
   options.io.out(`  console:  ${gateway.url}/   (write as a fake user, watch the routing and the reply)`);
   options.io.out(`  health:   ${gateway.url}/healthz   metrics: ${gateway.url}/metrics`);
   options.io.out(`  config:   ${configPath}   (edit it: changes reload live)`);
@@ -78,7 +80,12 @@ function playgroundRoutes(worlds: Map<string, PlaygroundChannel>): Route[] {
       path: "/api/dev/playground",
       handler: (_req, res) =>
         sendJson(res, 200, {
-          channels: [...worlds.values()].map(({ channel, accounts, chats, users }) => ({ channel, accounts, chats, users })),
+          channels: [...worlds.values()].map(({ channel, accounts, chats, users }) => ({
+            channel,
+            accounts,
+            chats,
+            users,
+          })),
         }),
     },
     {
@@ -88,7 +95,11 @@ function playgroundRoutes(worlds: Map<string, PlaygroundChannel>): Route[] {
         const body = (await readJson(req)) as Record<string, unknown> | null;
         const world = worlds.get(String(body?.channel ?? ""));
         const fields = ["accountId", "chat", "user", "text"] as const;
-        if (!world || !body || fields.some((field) => typeof body[field] !== "string" || body[field] === "")) {
+        if (
+          !world ||
+          !body ||
+          fields.some((field) => typeof body[field] !== "string" || body[field] === "")
+        ) {
           sendJson(res, 400, { error: "channel, accountId, chat, user and text are required" });
           return;
         }

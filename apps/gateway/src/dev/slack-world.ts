@@ -16,7 +16,11 @@ export async function startSlackWorld(port: number): Promise<PlaygroundChannel> 
   const bot = fake.install(app.id, DEV_SLACK.teamId, { botToken: DEV_SLACK.botToken, botName: "patchbay" });
   const ann = fake.addUser(DEV_SLACK.teamId, { id: "U0DEVANN", name: "ann", realName: "Ann" });
   const bob = fake.addUser(DEV_SLACK.teamId, { id: "U0DEVBOB", name: "bob", realName: "Bob" });
-  const general = fake.addChannel(DEV_SLACK.teamId, { id: "C0DEVGENERAL", name: "general", members: [ann.id, bob.id, bot.botUserId] });
+  const general = fake.addChannel(DEV_SLACK.teamId, {
+    id: "C0DEVGENERAL",
+    name: "general",
+    members: [ann.id, bob.id, bot.botUserId],
+  });
   return {
     channel: "slack",
     accounts: ["acme"],

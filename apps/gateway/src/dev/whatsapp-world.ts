@@ -30,7 +30,12 @@ export async function startWhatsAppWorld(port: number, stateDir: string): Promis
   const url = await fake.start(port);
   fake.addAccount(DEV_WHATSAPP.phone);
   const contacts = DEV_WHATSAPP.contacts.map((c) => fake.addContact(c.phone, { name: c.name }));
-  const group = fake.addGroup({ subject: "Family", members: contacts, accounts: [DEV_WHATSAPP.phone], jid: DEV_WHATSAPP.groupJid });
+  const group = fake.addGroup({
+    subject: "Family",
+    members: contacts,
+    accounts: [DEV_WHATSAPP.phone],
+    jid: DEV_WHATSAPP.groupJid,
+  });
   const authDir = join(stateDir, "credentials", "whatsapp", DEV_WHATSAPP.accountId);
   // The fake keeps no state across runs, so the dev number is linked afresh on every start.
   await writeCredentials(authDir, fake.linkOffline(DEV_WHATSAPP.phone));

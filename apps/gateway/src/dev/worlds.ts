@@ -26,7 +26,10 @@ export async function startDevWorlds(stateDir: string): Promise<DevWorlds> {
     worlds.push(whatsapp);
     return {
       worlds,
-      channels: { ...builtInChannels, whatsapp: whatsappChannelWith(new Map([[whatsapp.url, whatsapp.rootPublicKey]])) },
+      channels: {
+        ...builtInChannels,
+        whatsapp: whatsappChannelWith(new Map([[whatsapp.url, whatsapp.rootPublicKey]])),
+      },
     };
   } catch (error) {
     await Promise.all(worlds.map((world) => world.stop()));

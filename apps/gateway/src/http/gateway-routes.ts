@@ -6,7 +6,10 @@ import { hasAdminToken } from "./admin-token.js";
 import { type Route, readJson, sendJson } from "./server.js";
 
 /** Health, metrics, the console page and its JSON API. */
-export function gatewayRoutes(gateway: RunningGateway, options: { dev: boolean; adminToken: string }): Route[] {
+export function gatewayRoutes(
+  gateway: RunningGateway,
+  options: { dev: boolean; adminToken: string },
+): Route[] {
   const { dev, adminToken } = options;
   const accounts = () =>
     gateway.status().map((s) => ({
@@ -58,8 +61,14 @@ export function gatewayRoutes(gateway: RunningGateway, options: { dev: boolean; 
         const probed = await Promise.all(
           list.map(async (account) => {
             const adapter = gateway.adapter(account.channel, account.accountId);
-            if (!adapter?.probe) return { ...account, probe: { ok: false, error: adapter ? "probe not supported" : "account not running" } };
-            const probe = await adapter.probe().catch((error: unknown) => ({ ok: false, error: toGatewayError(error).message }));
+            if (!adapter?.probe)
+              return {
+                ...account,
+                probe: { ok: false, error: adapter ? "probe not supported" : "account not running" },
+              };
+            const probe = await adapter
+              .probe()
+              .catch((error: unknown) => ({ ok: false, error: toGatewayError(error).message }));
             return { ...account, probe };
           }),
         );
@@ -74,7 +83,11 @@ export function gatewayRoutes(gateway: RunningGateway, options: { dev: boolean; 
           sendJson(res, 401, { error: "admin token required" });
           return;
         }
-        const body = (await readJson(req)) as { channel?: string; accountId?: string; senderId?: string } | null;
+        const body = (await readJson(req)) as {
+          channel?: string;
+          accountId?: string;
+          senderId?: string;
+        } | null;
         if (!body?.channel || !body.senderId) {
           sendJson(res, 400, { error: "channel and senderId are required" });
           return;
@@ -92,6 +105,10 @@ export function gatewayRoutes(gateway: RunningGateway, options: { dev: boolean; 
         sendJson(res, 200, { notified: true });
       },
     },
-    { method: "GET", path: "/api/events", handler: (_req, res) => sendJson(res, 200, { events: gateway.events.recent() }) },
+    {
+      method: "GET",
+      path: "/api/events",
+      handler: (_req, res) => sendJson(res, 200, { events: gateway.events.recent() }),
+    },
   ];
 }

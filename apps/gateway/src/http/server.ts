@@ -57,7 +57,10 @@ export class GatewayHttpServer {
     try {
       await route.handler(req, res);
     } catch (error) {
-      this.#logger.error("http handler failed", { path, reason: error instanceof Error ? error.message : String(error) });
+      this.#logger.error("http handler failed", {
+        path,
+        reason: error instanceof Error ? error.message : String(error),
+      });
       if (!res.headersSent) sendJson(res, 500, { error: "internal error" });
       else res.end();
     }

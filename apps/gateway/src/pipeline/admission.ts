@@ -45,7 +45,8 @@ export function decideAdmission(
       senderId: envelope.sender.id,
       channel: envelope.channel,
     });
-    if (decision.decision === "allow") return { verdict: "admit", requireMention: false, agentOverride: undefined };
+    if (decision.decision === "allow")
+      return { verdict: "admit", requireMention: false, agentOverride: undefined };
     if (decision.decision === "block") return drop(decision.reason);
     const request = pairing.upsertRequest({
       ...scope,
@@ -59,7 +60,9 @@ export function decideAdmission(
   switch (envelope.channel) {
     case "discord": {
       if (!envelope.guildId) {
-        return dm?.groupEnabled === true ? admitGroup(envelope, account, undefined, true) : drop("dm.groupEnabled=false (group DM)");
+        return dm?.groupEnabled === true
+          ? admitGroup(envelope, account, undefined, true)
+          : drop("dm.groupEnabled=false (group DM)");
       }
       const access = resolveDiscordGuildAccess({
         accountConfig: settings,
@@ -75,7 +78,8 @@ export function decideAdmission(
         : drop(access.reason);
     }
     case "slack": {
-      if (envelope.peer.kind === "group" && dm?.groupEnabled !== true) return drop("dm.groupEnabled=false (MPIM)");
+      if (envelope.peer.kind === "group" && dm?.groupEnabled !== true)
+        return drop("dm.groupEnabled=false (MPIM)");
       const access = resolveSlackChannelAccess({
         accountConfig: settings,
         channelId: envelope.peer.id,

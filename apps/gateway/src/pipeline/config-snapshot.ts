@@ -7,8 +7,8 @@ import {
   compileRouter,
   DETAILED_CHANNELS,
   type EnvLike,
-  listAgentIds,
   type Logger,
+  listAgentIds,
   type PatchbayConfig,
   type ResolvedChannelAccount,
   resolveAgentPaths,
@@ -64,7 +64,13 @@ export function buildConfigSnapshot(config: PatchbayConfig, options: SnapshotOpt
     const path = `agents.list[${index}].runtime`;
     try {
       const runtimeConfig = toRuntimeConfig(agent.runtime, path, options.env);
-      runtimes.set(id, createRuntime(runtimeConfig, { logger: options.logger.child({ agentId: id }), ...options.runtimeDeps }));
+      runtimes.set(
+        id,
+        createRuntime(runtimeConfig, {
+          logger: options.logger.child({ agentId: id }),
+          ...options.runtimeDeps,
+        }),
+      );
     } catch (error) {
       if (error instanceof ConfigError) issues.push(...error.issues);
       else throw error;

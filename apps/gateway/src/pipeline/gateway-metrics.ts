@@ -1,7 +1,9 @@
 import { MetricsRegistry } from "../stores/index.js";
 
 /** The gateway's metrics, one registry rendered at `GET /metrics`. */
-export function createGatewayMetrics(collectQueues: () => { active: number; queued: number; maxDepth: number }) {
+export function createGatewayMetrics(
+  collectQueues: () => { active: number; queued: number; maxDepth: number },
+) {
   const registry = new MetricsRegistry();
   return {
     registry,

@@ -19,7 +19,12 @@ import {
 } from "@patchbay/core";
 import type { SessionLanes } from "../lanes/index.js";
 import type { GroupContextLine } from "../runtimes/index.js";
-import { type InboundJournal, type JournaledEnvelope, journalKey, type SessionStore } from "../stores/index.js";
+import {
+  type InboundJournal,
+  type JournaledEnvelope,
+  journalKey,
+  type SessionStore,
+} from "../stores/index.js";
 import { decideAdmission } from "./admission.js";
 import type { ConfigSnapshot } from "./config-snapshot.js";
 import type { EventLog } from "./event-log.js";
@@ -73,7 +78,11 @@ export class Pipeline {
     const verdict = await this.#deps.journal.accept(envelope);
     if (verdict === "duplicate") {
       this.#deps.metrics.drops.inc({ channel: envelope.channel, reason: "duplicate" });
-      this.#deps.logger.debug("duplicate dropped", { channel: envelope.channel, accountId: envelope.accountId, id: envelope.id });
+      this.#deps.logger.debug("duplicate dropped", {
+        channel: envelope.channel,
+        accountId: envelope.accountId,
+        id: envelope.id,
+      });
       return;
     }
     this.#deps.metrics.inbound.inc({ channel: envelope.channel, account: envelope.accountId });
@@ -111,7 +120,11 @@ export class Pipeline {
       await this.#deps.journal.markDone(key, outcome);
     } catch (error) {
       const failure = toGatewayError(error);
-      this.#deps.logger.error("message processing failed", { key, code: failure.code, reason: failure.message });
+      this.#deps.logger.error("message processing failed", {
+        key,
+        code: failure.code,
+        reason: failure.message,
+      });
       await this.#deps.journal.markDone(key, { status: "failed", reason: failure.message }).catch(() => {});
     }
   }
@@ -134,7 +147,12 @@ export class Pipeline {
     };
     const dropped = (category: string, reason: string, extra: Record<string, unknown> = {}) => {
       deps.metrics.drops.inc({ channel: envelope.channel, reason: category });
-      deps.logger.info("message dropped", { channel: envelope.channel, accountId: envelope.accountId, peer: peerLabel, reason });
+      deps.logger.info("message dropped", {
+        channel: envelope.channel,
+        accountId: envelope.accountId,
+        peer: peerLabel,
+        reason,
+      });
       deps.events.add({ ...base, kind: "inbound", dropped: reason, ...extra });
       return { status: "dropped" as const, reason };
     };
@@ -148,7 +166,11 @@ export class Pipeline {
     if (admission.verdict === "pairing") {
       if (!admission.created) return dropped("pairing", "pairing request pending (already answered)");
       if (!alreadySent.pairing) {
-        const text = buildPairingReply({ channel: envelope.channel, code: admission.code, senderId: envelope.sender.id });
+        const text = buildPairingReply({
+          channel: envelope.channel,
+          code: admission.code,
+          senderId: envelope.sender.id,
+        });
         const sent = await this.#send(envelope, { text });
         await deps.journal.markSent(key, "pairing", sent);
       }
@@ -275,14 +297,25 @@ export class Pipeline {
         text = reply.text;
       } catch (error) {
         const failure = toGatewayError(error);
-        deps.logger.error("agent failed", { agentId: run.agentId, code: failure.code, reason: failure.message });
+        deps.logger.error("agent failed", {
+          agentId: run.agentId,
+          code: failure.code,
+          reason: failure.message,
+        });
         text = AGENT_APOLOGY;
       }
       stopTyping();
       const routeInfo = { channel: envelope.channel, accountId: envelope.accountId, peer: envelope.peer };
       await sessions.append(
         run.sessionKey,
-        { role: "user", text: envelope.text, at: envelope.timestamp, messageId: envelope.id, sender: { id: envelope.sender.id, ...(envelope.sender.name ? { name: envelope.sender.name } : {}) }, meta: { matchedBy: route.matchedBy } },
+        {
+          role: "user",
+          text: envelope.text,
+          at: envelope.timestamp,
+          messageId: envelope.id,
+          sender: { id: envelope.sender.id, ...(envelope.sender.name ? { name: envelope.sender.name } : {}) },
+          meta: { matchedBy: route.matchedBy },
+        },
         routeInfo,
       );
       if (text.trim() === "") return;
@@ -291,7 +324,11 @@ export class Pipeline {
         ...(envelope.peer.kind !== "direct" ? { replyToId: envelope.id } : {}),
       });
       await deps.journal.markSent(key, part, ids);
-      await sessions.append(run.sessionKey, { role: "assistant", text, at: this.#now(), ...(ids[0] ? { messageId: ids[0] } : {}) }, routeInfo);
+      await sessions.append(
+        run.sessionKey,
+        { role: "assistant", text, at: this.#now(), ...(ids[0] ? { messageId: ids[0] } : {}) },
+        routeInfo,
+      );
       deps.logger.info("reply sent", {
         channel: envelope.channel,
         accountId: envelope.accountId,
@@ -299,7 +336,10 @@ export class Pipeline {
         sessionKey: run.sessionKey,
         parts: ids.length,
       });
-      deps.metrics.turnSeconds.observe({ agent: run.agentId, runtime: runtime.type }, (this.#now() - started) / 1000);
+      deps.metrics.turnSeconds.observe(
+        { agent: run.agentId, runtime: runtime.type },
+        (this.#now() - started) / 1000,
+      );
       deps.events.add({
         at: this.#now(),
         kind: "reply",
@@ -325,9 +365,13 @@ export class Pipeline {
   /** Outbound through the account that received the message, and no other (account affinity). */
   async #send(envelope: JournaledEnvelope, message: { text: string; replyToId?: string }): Promise<string[]> {
     const adapter = this.#deps.adapter(envelope.channel, envelope.accountId);
-    if (!adapter) throw new Error(`account ${envelope.channel}/${envelope.accountId} is not running; reply not sent`);
+    if (!adapter)
+      throw new Error(`account ${envelope.channel}/${envelope.accountId} is not running; reply not sent`);
     const sent = await adapter.send(this.#target(envelope), message);
-    this.#deps.metrics.outbound.inc({ channel: envelope.channel, account: envelope.accountId }, sent.ids.length);
+    this.#deps.metrics.outbound.inc(
+      { channel: envelope.channel, account: envelope.accountId },
+      sent.ids.length,
+    );
     return sent.ids;
   }
 }
@@ -358,5 +402,11 @@ function withAgent(route: ResolvedAgentRoute, override: string): ResolvedAgentRo
   const rest = parseAgentSessionKey(route.sessionKey)?.rest ?? "main";
   const sessionKey = `agent:${agentId}:${rest}`;
   const mainSessionKey = `agent:${agentId}:main`;
-  return { ...route, agentId, sessionKey, mainSessionKey, lastRoutePolicy: sessionKey === mainSessionKey ? "main" : "session" };
+  return {
+    ...route,
+    agentId,
+    sessionKey,
+    mainSessionKey,
+    lastRoutePolicy: sessionKey === mainSessionKey ? "main" : "session",
+  };
 }

@@ -13,7 +13,9 @@ export function readTokenFile(path: string): string {
     throw new ConfigError([{ path: "tokenFile", message: `token file not found: ${path}` }]);
   }
   if (stat.isSymbolicLink() || !stat.isFile()) {
-    throw new ConfigError([{ path: "tokenFile", message: `token file must be a regular file (symlinks are refused): ${path}` }]);
+    throw new ConfigError([
+      { path: "tokenFile", message: `token file must be a regular file (symlinks are refused): ${path}` },
+    ]);
   }
   return readFileSync(path, "utf8").trim();
 }

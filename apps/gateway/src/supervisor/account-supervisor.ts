@@ -165,7 +165,13 @@ class AccountRunner {
   status(): AccountStatus {
     const base = { channel: this.spec.channel, accountId: this.spec.accountId };
     if (this.#failure) {
-      return { ...base, state: this.#failure.state, reason: this.#failure.reason, since: this.#failure.since, reconnects: this.#attempts - 1 };
+      return {
+        ...base,
+        state: this.#failure.state,
+        reason: this.#failure.reason,
+        since: this.#failure.since,
+        reconnects: this.#attempts - 1,
+      };
     }
     if (this.adapter) return { ...base, ...this.adapter.health() };
     return { ...base, state: "connecting", since: this.#now(), reconnects: 0 };
