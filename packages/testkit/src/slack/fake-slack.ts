@@ -1,4 +1,5 @@
 import { createServer, type Server } from "node:http";
+import { ConditionWaiters } from "../condition-waiters.js";
 import { closeServer, listenOnLoopback } from "../net.js";
 import { createApiHandler } from "./api-server.js";
 import { Deliverer, type DeliveryOptions, type EventDelivery } from "./delivery.js";
@@ -13,7 +14,6 @@ import { type SlackFaultSpec, SlackFaults } from "./faults.js";
 import type { HttpDelivery, SignatureMode } from "./http-events.js";
 import { type PostFilter, PostLog } from "./post-log.js";
 import { type SocketDelivery, SocketModeServer } from "./socket-mode.js";
-import { Waiters } from "./waiters.js";
 import { type FakeApiCall, type FakePostedMessage, SlackWebApi } from "./web-api.js";
 import type { SlackEventCallback, SlackWireEvent, SlackWireFile } from "./wire.js";
 import {
@@ -74,7 +74,7 @@ export class FakeSlack {
   readonly world = new SlackWorld();
   readonly #now: () => number;
   readonly #echo: boolean;
-  readonly #waiters = new Waiters();
+  readonly #waiters = new ConditionWaiters("Fake Slack");
   readonly #faults = new SlackFaults();
   readonly #calls: FakeApiCall[] = [];
   readonly #posts = new PostLog(this.#waiters);

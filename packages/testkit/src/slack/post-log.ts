@@ -1,4 +1,4 @@
-import type { Waiters } from "./waiters.js";
+import type { ConditionWaiters } from "../condition-waiters.js";
 import type { FakePostedMessage } from "./web-api.js";
 
 /** Narrows which bot posts a wait is about; every given field must match. */
@@ -25,9 +25,9 @@ function matches(post: FakePostedMessage, filter: PostFilter): boolean {
 export class PostLog {
   readonly #posts: FakePostedMessage[] = [];
   readonly #taken = new Set<FakePostedMessage>();
-  readonly #waiters: Waiters;
+  readonly #waiters: ConditionWaiters;
 
-  constructor(waiters: Waiters) {
+  constructor(waiters: ConditionWaiters) {
     this.#waiters = waiters;
   }
 

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { IncomingMessage, Server } from "node:http";
 import type { Duplex } from "node:stream";
 import { type WebSocket, WebSocketServer } from "ws";
-import type { Waiters } from "./waiters.js";
+import type { ConditionWaiters } from "../condition-waiters.js";
 import type { SocketModeEnvelope } from "./wire.js";
 
 /** The outcome of pushing one envelope over Socket Mode. */
@@ -22,7 +22,7 @@ interface Connection {
 }
 
 export interface SocketModeServerOptions {
-  waiters: Waiters;
+  waiters: ConditionWaiters;
   /** How often the fake pings each socket, as Slack does (the client reconnects after 30 s without). */
   pingIntervalMs: number;
   ackTimeoutMs: number;

@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { ConditionWaiters } from "../condition-waiters.js";
 import { closeServer, listenOnLoopback } from "../net.js";
 import { UpdateDispatcher, type WebhookDelivery } from "./dispatch.js";
 import { FaultBook, type FaultKind } from "./faults.js";
@@ -11,7 +12,6 @@ import {
   type SentMessageRecord,
 } from "./methods.js";
 import { buildForumTopic, buildUserMessage, type ForumTopic, type UserMessageOptions } from "./script.js";
-import { ChangeNotifier } from "./waiters.js";
 import type { TgChat, TgMessage, TgUpdate, TgUser } from "./wire.js";
 import { type FakeBot, FakeWorld, type WebhookSetting } from "./world.js";
 
@@ -52,7 +52,7 @@ export class FakeTelegramBotApi {
   readonly chatActions: ChatActionRecord[] = [];
   readonly #server: Server;
   readonly #faults: FaultBook;
-  readonly #changes = new ChangeNotifier();
+  readonly #changes = new ConditionWaiters("Fake Telegram");
   readonly #dispatch: UpdateDispatcher;
   readonly #sentListeners = new Set<(record: SentMessageRecord) => void>();
   readonly #replyCursor = new Map<number, number>();
@@ -69,7 +69,7 @@ export class FakeTelegramBotApi {
       now: this.#now,
       webhookRetryMs: options.webhookRetryMs ?? 1000,
       webhookMaxAttempts: options.webhookMaxAttempts ?? 5,
-      changed: () => this.#changes.notify(),
+      changed: () => this.#changes.changed(),
     });
     this.#server = createServer((req, res) => {
       this.#handle(req, res).catch((error: unknown) =>
@@ -82,11 +82,11 @@ export class FakeTelegramBotApi {
       onSent: (record) => {
         this.sentMessages.push(record);
         for (const listener of this.#sentListeners) listener(record);
-        this.#changes.notify();
+        this.#changes.changed();
       },
       onChatAction: (record) => {
         this.chatActions.push(record);
-        this.#changes.notify();
+        this.#changes.changed();
       },
       onWebhookChanged: (state) => {
         if (state.webhook)
@@ -120,7 +120,7 @@ export class FakeTelegramBotApi {
   /** Stops answering: drops held polls, aborts webhook deliveries, rejects pending waits. */
   async stop(): Promise<void> {
     this.#dispatch.stop();
-    this.#changes.cancelAll();
+    this.#changes.failAll("stopped");
     await closeServer(this.#server);
   }
 
@@ -247,11 +247,7 @@ export class FakeTelegramBotApi {
       this.#replyCursor.set(bot.id, index + 1);
       return this.sentMessages[index];
     };
-    return this.#changes.waitFor(
-      check,
-      opts.timeoutMs ?? this.#waitTimeoutMs,
-      `a reply from @${bot.username}`,
-    );
+    return this.#changes.until(check, opts.timeoutMs ?? this.#waitTimeoutMs, `a reply from @${bot.username}`);
   }
 
   /** Resolves with the next `count` replies of `bot`. */
@@ -270,7 +266,7 @@ export class FakeTelegramBotApi {
     predicate: (call: ApiCall) => boolean,
     opts: { timeoutMs?: number; what?: string } = {},
   ): Promise<ApiCall> {
-    return this.#changes.waitFor(
+    return this.#changes.until(
       () => this.calls.find((c) => c.status !== 0 && predicate(c)),
       opts.timeoutMs ?? this.#waitTimeoutMs,
       opts.what ?? "a matching API call",
@@ -282,7 +278,7 @@ export class FakeTelegramBotApi {
     check: () => T | undefined | false,
     opts: { timeoutMs?: number; what?: string } = {},
   ): Promise<T> {
-    return this.#changes.waitFor(
+    return this.#changes.until(
       () => check() || undefined,
       opts.timeoutMs ?? this.#waitTimeoutMs,
       opts.what ?? "a condition",
@@ -291,7 +287,7 @@ export class FakeTelegramBotApi {
 
   /** Resolves once `bot` has a long poll held open (it is idle and listening). */
   waitForPoll(bot: FakeBot, opts: { timeoutMs?: number } = {}): Promise<true> {
-    return this.#changes.waitFor(
+    return this.#changes.until(
       () => (this.#dispatch.isPolling(bot.token) ? true : undefined),
       opts.timeoutMs ?? this.#waitTimeoutMs,
       `a long poll from @${bot.username}`,
@@ -365,7 +361,7 @@ export class FakeTelegramBotApi {
     this.calls.push(call);
     res.on("finish", () => {
       call.status = res.statusCode;
-      this.#changes.notify();
+      this.#changes.changed();
     });
     if (!state || state.revoked) {
       writeJson(res, 401, { ok: false, error_code: 401, description: "Unauthorized" });

@@ -7,8 +7,14 @@ interface Waiter {
  * Pending "wait until" conditions over the fake's state. `changed()` re-polls them after every
  * state change, so nothing polls on a timer and no test framework is needed.
  */
-export class Waiters {
+export class ConditionWaiters {
   readonly #pending = new Set<Waiter>();
+  readonly #label: string;
+
+  /** `label` names the fake in timeout errors, e.g. "Fake Slack". */
+  constructor(label: string) {
+    this.#label = label;
+  }
 
   changed(): void {
     for (const waiter of [...this.#pending]) waiter.poll();
@@ -35,7 +41,7 @@ export class Waiters {
         },
       };
       const timer = setTimeout(
-        () => waiter.fail(new Error(`Fake Slack: timed out after ${timeoutMs} ms waiting for ${what}`)),
+        () => waiter.fail(new Error(`${this.#label}: timed out after ${timeoutMs} ms waiting for ${what}`)),
         timeoutMs,
       );
       this.#pending.add(waiter);
@@ -43,6 +49,6 @@ export class Waiters {
   }
 
   failAll(reason: string): void {
-    for (const waiter of [...this.#pending]) waiter.fail(new Error(`Fake Slack: ${reason}`));
+    for (const waiter of [...this.#pending]) waiter.fail(new Error(`${this.#label}: ${reason}`));
   }
 }
