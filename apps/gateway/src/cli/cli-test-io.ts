@@ -1,4 +1,5 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { type AddressInfo, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { CliIo } from "./io.js";
@@ -79,4 +80,22 @@ export async function createCliSandbox(): Promise<CliSandbox> {
     run: (argv, options) => runCaptured(argv, env, options),
     dispose: () => rm(stateDir, { recursive: true, force: true }),
   };
+}
+
+/** Polls `check` until it returns true (the state it waits for is reached), or fails after `timeoutMs`. */
+export async function waitUntil(check: () => boolean, what: string, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** A local URL where nothing listens (a port that was just free). */
+export async function closedUrl(): Promise<string> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return `http://127.0.0.1:${port}`;
 }

@@ -8,10 +8,10 @@ import {
 import { resolvePaths } from "../../paths.js";
 import { commonFlags, parseFlags } from "../args.js";
 import { gatewayClient } from "../gateway-client.js";
-import { CliError, type CliIo, printJson } from "../io.js";
+import { CliError, type CliIo, describeFailure, printJson } from "../io.js";
 
 const LIST_USAGE = "patchbay pairing list [CHANNEL] [--account ID] [--json]";
-const APPROVE_USAGE = "patchbay pairing approve CHANNEL CODE [--account ID] [--notify] [--json]";
+const APPROVE_USAGE = "patchbay pairing approve CHANNEL CODE [--account ID] [--notify] [--url URL] [--json]";
 const PAIRING_CHANNELS = ["telegram", "whatsapp", "discord", "slack"];
 
 function channelArg(value: string | undefined, usage: string): string {
@@ -75,12 +75,22 @@ export async function pairingApprove(argv: string[], io: CliIo): Promise<number>
     );
   let notified = false;
   if (values.notify) {
-    const client = await gatewayClient({ config: values.config, url: values.url, env: io.env });
-    const { status, body } = await client.post("/api/pairing/notify", approval);
-    if (status !== 200)
-      throw new CliError(
-        `approved, but the gateway could not notify the sender: ${String(body.error ?? status)}`,
+    // The approval already happened: say so whatever goes wrong next, or a retry finds no code.
+    const who = `${approval.channel}/${approval.accountId} sender ${approval.senderId}`;
+    const failed = (reason: string) =>
+      new CliError(`approved ${who}, but could not notify the sender: ${reason}`);
+    let response: { status: number; body: Record<string, unknown> };
+    try {
+      const client = await gatewayClient({ config: values.config, url: values.url, env: io.env });
+      response = await client.post("/api/pairing/notify", approval);
+    } catch (error) {
+      throw failed(
+        describeFailure(error)
+          .lines.map((line) => line.trim())
+          .join(" "),
       );
+    }
+    if (response.status !== 200) throw failed(String(response.body.error ?? response.status));
     notified = true;
   }
   if (values.json) printJson(io, { approved: approval, notified });
