@@ -1,5 +1,10 @@
 import { createRequire } from "node:module";
-import { normalizeAccountId, type ResolvedWhatsAppAccount, resolveChannelAccounts } from "@patchbay/core";
+import {
+  normalizeAccountId,
+  normalizeChannelId,
+  type ResolvedWhatsAppAccount,
+  resolveChannelAccounts,
+} from "@patchbay/core";
 import { createWhatsAppChannel } from "@patchbay/whatsapp";
 import { loadConfigFile } from "../../config/load-config.js";
 import { resolvePaths, whatsappAuthDir } from "../../paths.js";
@@ -33,7 +38,8 @@ export async function channelsLogin(argv: string[], io: CliIo): Promise<number> 
     },
     USAGE,
   );
-  if (values.channel !== "whatsapp") {
+  // Channel names are case-insensitive everywhere else in the CLI.
+  if (normalizeChannelId(values.channel) !== "whatsapp") {
     throw new CliError(
       values.channel
         ? `channels login links WhatsApp numbers; ${values.channel} accounts log in with a token in the config`
