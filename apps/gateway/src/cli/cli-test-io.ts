@@ -82,15 +82,6 @@ export async function createCliSandbox(): Promise<CliSandbox> {
   };
 }
 
-/** Polls `check` until it returns true (the state it waits for is reached), or fails after `timeoutMs`. */
-export async function waitUntil(check: () => boolean, what: string, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
 /** A local URL where nothing listens (a port that was just free). */
 export async function closedUrl(): Promise<string> {
   const server = createServer();

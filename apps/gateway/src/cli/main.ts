@@ -1,25 +1,19 @@
-import { agentsAdd } from "./commands/agents-add.js";
-import { agentsList } from "./commands/agents-list.js";
-import { channelsLogin } from "./commands/channels-login.js";
-import { channelsStatus } from "./commands/channels-status.js";
-import { configValidate } from "./commands/config-validate.js";
-import { gatewayCommand } from "./commands/gateway.js";
-import { pairingApprove, pairingList } from "./commands/pairing.js";
-import { routeExplain } from "./commands/route-explain.js";
 import { type CliIo, describeFailure } from "./io.js";
 
 type Command = (argv: string[], io: CliIo) => Promise<number>;
 
-const COMMANDS: Record<string, Command> = {
-  gateway: gatewayCommand,
-  "config validate": configValidate,
-  "route explain": routeExplain,
-  "agents add": agentsAdd,
-  "agents list": agentsList,
-  "channels login": channelsLogin,
-  "channels status": channelsStatus,
-  "pairing list": pairingList,
-  "pairing approve": pairingApprove,
+// Loaded on use: the gateway and `channels login` pull in every platform SDK (about a second of
+// start-up), which `config validate` or `--help` should not pay for.
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  gateway: async () => (await import("./commands/gateway.js")).gatewayCommand,
+  "config validate": async () => (await import("./commands/config-validate.js")).configValidate,
+  "route explain": async () => (await import("./commands/route-explain.js")).routeExplain,
+  "agents add": async () => (await import("./commands/agents-add.js")).agentsAdd,
+  "agents list": async () => (await import("./commands/agents-list.js")).agentsList,
+  "channels login": async () => (await import("./commands/channels-login.js")).channelsLogin,
+  "channels status": async () => (await import("./commands/channels-status.js")).channelsStatus,
+  "pairing list": async () => (await import("./commands/pairing.js")).pairingList,
+  "pairing approve": async () => (await import("./commands/pairing.js")).pairingApprove,
 };
 
 export const HELP = `patchbay: a gateway between chat platforms and AI agents
@@ -58,7 +52,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     return 0;
   }
   try {
-    return await command(args, io);
+    return await (await command())(args, io);
   } catch (error) {
     const { lines, exitCode } = describeFailure(error);
     for (const line of lines) io.err(line);

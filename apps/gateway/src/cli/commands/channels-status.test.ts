@@ -1,8 +1,9 @@
 import { writeFile } from "node:fs/promises";
+import { waitFor } from "@patchbay/testkit";
 import { FakeTelegramBotApi } from "@patchbay/testkit/telegram";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTempGateway, type TempGateway } from "../../test-support/temp-gateway.js";
-import { closedUrl, runCaptured, waitUntil } from "../cli-test-io.js";
+import { closedUrl, runCaptured } from "../cli-test-io.js";
 
 interface StatusJson {
   gateway: string;
@@ -45,10 +46,9 @@ describe("patchbay channels status", () => {
     await temp.writeConfig({ ...config, gateway: { port: temp.gateway.port } });
     env = { PATCHBAY_STATE_DIR: temp.stateDir, PATCHBAY_CONFIG_PATH: temp.configPath };
     const state = (id: string) => temp.gateway.status().find((s) => s.accountId === id)?.state;
-    await waitUntil(
-      () => state("alpha") === "ready" && state("beta") === "needs-login",
-      "alpha ready, beta needs-login",
-    );
+    await waitFor(() => state("alpha") === "ready" && state("beta") === "needs-login", {
+      what: "alpha ready, beta needs-login",
+    });
   });
   afterAll(async () => {
     await temp?.dispose();
@@ -118,7 +118,7 @@ describe("patchbay channels status", () => {
       channels: { telegram: { apiRoot: fake.apiRoot, botToken: gamma.token } },
     });
     try {
-      await waitUntil(() => healthy.gateway.status()[0]?.state === "ready", "gamma ready");
+      await waitFor(() => healthy.gateway.status()[0]?.state === "ready", { what: "gamma ready" });
       const run = await runCaptured(
         ["channels", "status", "--probe", "--json", "--url", healthy.gateway.url],
         env,
