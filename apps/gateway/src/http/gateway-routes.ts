@@ -64,7 +64,12 @@ export function gatewayRoutes(
             if (!adapter?.probe)
               return {
                 ...account,
-                probe: { ok: false, error: adapter ? "probe not supported" : "account not running" },
+                probe: {
+                  ok: false,
+                  error: adapter
+                    ? "probe not supported"
+                    : `account not running${account.reason ? `: ${account.reason}` : ""}`,
+                },
               };
             const probe = await adapter
               .probe()
@@ -98,10 +103,16 @@ export function gatewayRoutes(
           sendJson(res, 404, { error: `account ${body.channel}/${accountId} is not running` });
           return;
         }
-        await adapter.send(
-          { channel: body.channel, accountId, peer: { kind: "direct", id: body.senderId } },
-          { text: "You're approved. Send your message again and an agent will answer." },
-        );
+        try {
+          await adapter.send(
+            { channel: body.channel, accountId, peer: { kind: "direct", id: body.senderId } },
+            { text: "You're approved. Send your message again and an agent will answer." },
+          );
+        } catch (error) {
+          // The platform's own reason (blocked, chat not found, …) is what the operator needs.
+          sendJson(res, 502, { error: toGatewayError(error).message });
+          return;
+        }
         sendJson(res, 200, { notified: true });
       },
     },
