@@ -2,8 +2,12 @@ import { ConfigError, type ResolvedTelegramAccount } from "@patchbay/core";
 import { createTelegramChannel, type TelegramChannel } from "@patchbay/telegram";
 import type { ChannelDefinition } from "./types.js";
 
-const webhookPath = (account: ResolvedTelegramAccount) =>
-  account.webhook?.path ?? `/telegram/${encodeURIComponent(account.accountId)}/webhook`;
+/** `webhookPath`, else the path of `webhookUrl` (what Telegram will POST to), else a per-account default. */
+function webhookPath(account: ResolvedTelegramAccount): string {
+  if (account.webhook?.path) return account.webhook.path;
+  const fromUrl = account.webhook ? new URL(account.webhook.url).pathname : "/";
+  return fromUrl !== "/" ? fromUrl : `/telegram/${encodeURIComponent(account.accountId)}/webhook`;
+}
 
 /** Telegram accounts: one grammy bot each; webhook mode mounts its handler on the gateway's server. */
 export const telegramChannel: ChannelDefinition = {
