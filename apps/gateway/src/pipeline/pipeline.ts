@@ -2,6 +2,7 @@ import {
   buildGroupHistoryKey,
   buildPairingReply,
   type ChannelAdapter,
+  GatewayError,
   type InboundEnvelope,
   type Logger,
   matchesMentionPatterns,
@@ -68,6 +69,7 @@ export class Pipeline {
   readonly #history = new GroupHistory();
   readonly #inFlight = new Set<Promise<void>>();
   readonly #now: () => number;
+  #closing = false;
 
   constructor(deps: PipelineDeps) {
     this.#deps = deps;
@@ -75,6 +77,9 @@ export class Pipeline {
   }
 
   readonly sink = async (envelope: InboundEnvelope): Promise<void> => {
+    // Refusing (instead of accepting and dropping) leaves the message unacknowledged on the
+    // platform, so it is redelivered to the next run.
+    if (this.#closing) throw new GatewayError("INTERNAL", "the gateway is stopping; not accepting messages");
     const verdict = await this.#deps.journal.accept(envelope);
     if (verdict === "duplicate") {
       this.#deps.metrics.drops.inc({ channel: envelope.channel, reason: "duplicate" });
@@ -103,8 +108,9 @@ export class Pipeline {
     return pending.length;
   }
 
-  /** Waits for every message being processed (graceful shutdown). */
+  /** Stops accepting new messages, then waits for every message being processed (graceful shutdown). */
   async drain(): Promise<void> {
+    this.#closing = true;
     while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight]);
   }
 
@@ -306,7 +312,10 @@ export class Pipeline {
       }
       stopTyping();
       const routeInfo = { channel: envelope.channel, accountId: envelope.accountId, peer: envelope.peer };
-      await sessions.append(
+      // The user's line is queued now (so it lands before the reply's) but not awaited before the
+      // send: the journal is the durable record, and a new session's first append waits for the
+      // session index on disk, which would otherwise sit in front of every first reply.
+      const userLine = sessions.append(
         run.sessionKey,
         {
           role: "user",
@@ -318,12 +327,19 @@ export class Pipeline {
         },
         routeInfo,
       );
-      if (text.trim() === "") return;
+      // Handled here so a failure while the send is in flight is not an unhandled rejection; the
+      // awaits below still throw it.
+      userLine.catch(() => {});
+      if (text.trim() === "") {
+        await userLine;
+        return;
+      }
       const ids = await this.#send(envelope, {
         text,
         ...(envelope.peer.kind !== "direct" ? { replyToId: envelope.id } : {}),
       });
       await deps.journal.markSent(key, part, ids);
+      await userLine;
       await sessions.append(
         run.sessionKey,
         { role: "assistant", text, at: this.#now(), ...(ids[0] ? { messageId: ids[0] } : {}) },

@@ -67,14 +67,18 @@ export async function gatewayCommand(argv: string[], io: CliIo): Promise<number>
   return 0;
 }
 
+/** Resolves on the first SIGINT/SIGTERM; a second one while draining exits at once. */
 function untilSignal(): Promise<void> {
   return new Promise((resolve) => {
-    const done = () => {
-      process.off("SIGINT", done);
-      process.off("SIGTERM", done);
+    const first = () => {
+      process.off("SIGINT", first);
+      process.off("SIGTERM", first);
+      const force = () => process.exit(130);
+      process.once("SIGINT", force);
+      process.once("SIGTERM", force);
       resolve();
     };
-    process.once("SIGINT", done);
-    process.once("SIGTERM", done);
+    process.once("SIGINT", first);
+    process.once("SIGTERM", first);
   });
 }
