@@ -8,7 +8,13 @@ export function preservesPeerIdCase(channel: string, kind: string): boolean {
   return false;
 }
 
-/** The peer id as it appears in a key: lowercased, unless the channel/kind keeps its case. */
+const THREAD_MARKER = /:thread:/gi;
+
+/**
+ * The peer id as it appears in a key: lowercased, unless the channel/kind keeps its case. A Matrix
+ * room id keeps its case except for a `:thread:` marker, which is still lowercased (spec §3.4).
+ */
 export function peerIdForKey(channel: string, kind: string, peerId: string): string {
-  return preservesPeerIdCase(channel, kind) ? peerId : peerId.toLowerCase();
+  if (!preservesPeerIdCase(channel, kind)) return peerId.toLowerCase();
+  return channel === "matrix" ? peerId.replace(THREAD_MARKER, ":thread:") : peerId;
 }

@@ -130,6 +130,12 @@ describe("main key and dmScope", () => {
 
 describe("build/parse round trip", () => {
   const token = fc.stringMatching(/^[A-Za-z0-9 _+@.!/:-]{0,12}$/);
+  // Parsing drops empty `:`-segments (OpenClaw does too), so an id like `a::b` comes back as `a:b`.
+  const withoutEmptySegments = (key: string) =>
+    key
+      .split(":")
+      .filter((part) => part !== "")
+      .join(":");
   it("parses every built key back to its agent and lowercased rest", () => {
     fc.assert(
       fc.property(
@@ -145,7 +151,7 @@ describe("build/parse round trip", () => {
           const parsed = parseAgentSessionKey(key);
           expect(parsed).not.toBeNull();
           expect(parsed?.agentId).toBe(normalizeAgentId(agentId));
-          expect(`agent:${parsed?.agentId}:${parsed?.rest}`).toBe(key.toLowerCase());
+          expect(`agent:${parsed?.agentId}:${parsed?.rest}`).toBe(withoutEmptySegments(key.toLowerCase()));
         },
       ),
     );

@@ -9,19 +9,22 @@ export type SessionKeyShape = "agent" | "malformed_agent" | "legacy_or_alias" | 
 
 /**
  * Parses `agent:<agentId>:<rest>` case-insensitively: `AGENT:Main:Hook:Webhook:42` gives
- * `{ agentId: "main", rest: "hook:webhook:42" }`. Returns `null` for anything else, including
- * `agent::broken` and `agent:main`. Legacy `:dm:` keys parse like any other.
+ * `{ agentId: "main", rest: "hook:webhook:42" }`. Like OpenClaw, empty `:`-segments are dropped
+ * first, so at least three non-empty segments are needed: `agent::broken`, `agent:main` and
+ * `agent:main::` are `null`, and `agent:a:b::c` has rest `b:c`. Legacy `:dm:` keys parse like any
+ * other. Returns `null` for anything else.
  */
 export function parseAgentSessionKey(key: unknown): ParsedAgentSessionKey | null {
   if (typeof key !== "string") return null;
-  const raw = key.trim().toLowerCase();
-  if (!raw.startsWith("agent:")) return null;
-  const afterPrefix = raw.slice("agent:".length);
-  const colon = afterPrefix.indexOf(":");
-  if (colon < 0) return null;
-  const agentId = afterPrefix.slice(0, colon).trim();
-  const rest = afterPrefix.slice(colon + 1);
-  if (agentId === "" || rest.trim() === "") return null;
+  const parts = key
+    .trim()
+    .toLowerCase()
+    .split(":")
+    .filter((part) => part !== "");
+  if (parts.length < 3 || parts[0] !== "agent") return null;
+  const agentId = (parts[1] as string).trim();
+  const rest = parts.slice(2).join(":");
+  if (agentId === "" || rest === "") return null;
   return { agentId, rest };
 }
 
