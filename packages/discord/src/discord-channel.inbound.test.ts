@@ -1,3 +1,4 @@
+import { waitFor } from "@patchbay/testkit";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { Adapters, fastOptions, Inbox, startWorld, type World } from "./test/harness.js";
 
@@ -198,5 +199,34 @@ describe("inbound envelopes (discord.js against the fake)", () => {
     await inbox.next("three");
     expect(order).toEqual(["one", "two", "three"]);
     expect(overlapped).toBe(false);
+  });
+
+  it("stop() hands every message received before it to the sink (Discord never redelivers them)", async () => {
+    const { fake, alpha, alice, general } = world;
+    const inbox = new Inbox();
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let entered!: () => void;
+    const inSink = new Promise<void>((resolve) => {
+      entered = resolve;
+    });
+    const { adapter, logger } = adapters.create(fastOptions(fake, alpha));
+    await adapter.start(async (envelope) => {
+      entered();
+      await gate;
+      await inbox.sink(envelope);
+    });
+    fake.say({ from: alice.id, in: general, text: "first" });
+    await inSink;
+    fake.say({ from: alice.id, in: general, text: "queued" });
+    // "queued" waits behind "first", which is still in the sink, when stop() is called.
+    const received = () => logger.records.filter((r) => r.message === "discord message received").length;
+    await waitFor(() => received() === 2, { what: "the second message queued" });
+    const stopped = adapter.stop();
+    release();
+    await stopped;
+    expect(inbox.envelopes.map((e) => e.text)).toEqual(["first", "queued"]);
   });
 });

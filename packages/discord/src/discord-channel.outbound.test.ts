@@ -2,6 +2,7 @@ import type { OutboundTarget } from "@patchbay/core";
 import { GatewayError, RateLimitError } from "@patchbay/core";
 import { waitFor } from "@patchbay/testkit";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { PartialSendError } from "./index.js";
 import { Adapters, fastOptions, startWorld, type World } from "./test/harness.js";
 
 let world: World;
@@ -182,6 +183,32 @@ describe("outbound (discord.js against the fake)", () => {
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RateLimitError);
     expect((error as RateLimitError).retryAfterMs).toBeGreaterThanOrEqual(4_000);
+  });
+
+  it("when a later chunk fails, throws PartialSendError carrying the ids of the chunks sent", async () => {
+    const { fake, alpha, guildId } = world;
+    // A channel of its own: an earlier test's rate-limit window may still cover #general.
+    const channelId = fake.addChannel(guildId, { name: "partial" }).id;
+    const { adapter } = await adapters.start(
+      fastOptions(fake, alpha, { maxLinesPerMessage: 1, rest: { retries: 0, maxRateLimitWaitMs: 100 } }),
+    );
+    const stopWatching = fake.onBotMessage(() => {
+      stopWatching();
+      fake.rateLimitNext({ botId: alpha.id, method: "POST", path: /\/messages$/, retryAfterMs: 5_000 });
+    });
+    const error = await adapter
+      .send(inChannel("alpha", channelId), { text: "one\ntwo\nthree" })
+      .catch((e: unknown) => e);
+    const delivered = fake.sent.filter((r) => r.channelId === channelId);
+    expect(delivered.map((r) => r.content)).toEqual(["one"]);
+    expect(error).toBeInstanceOf(PartialSendError);
+    expect(error).toMatchObject({
+      code: "RATE_LIMITED",
+      accountId: "alpha",
+      sentIds: [delivered[0]?.message.id],
+    });
+    expect((error as Error).message).toContain("after 1 of 3 parts were sent");
+    expect((error as Error).cause).toBeInstanceOf(RateLimitError);
   });
 
   it("turns a Discord API error into a PlatformError with method and status", async () => {

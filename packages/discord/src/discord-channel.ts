@@ -20,7 +20,7 @@ import {
   type DiscordChannelOptions,
   parseDiscordChannelConfig,
 } from "./config.js";
-import { type ErrorContext, fatalCloseError, toDiscordError } from "./errors.js";
+import { type ErrorContext, fatalCloseError, PartialSendError, toDiscordError } from "./errors.js";
 import { type ChannelFacts, parseRawMessage, type RawMessage, toEnvelope } from "./inbound.js";
 import { type AllowedMentionsBody, allowedMentions, buildMessageBodies } from "./outbound.js";
 
@@ -61,6 +61,8 @@ export class DiscordChannel implements ChannelAdapter {
   #sink: EnvelopeSink | null = null;
   #queue: Promise<void> = Promise.resolve();
   #running = false;
+  /** Set by stop(): messages arriving from then on are not queued. */
+  #stopping = false;
   #fatal: GatewayError | null = null;
 
   constructor(options: DiscordChannelOptions) {
@@ -87,6 +89,7 @@ export class DiscordChannel implements ChannelAdapter {
       throw new GatewayError("INTERNAL", `Discord account "${this.accountId}" is already started`);
     this.#sink = sink;
     this.#fatal = null;
+    this.#stopping = false;
     this.#health.set("connecting");
     const config = this.#config;
     const client = new DiscordClient({
@@ -130,9 +133,16 @@ export class DiscordChannel implements ChannelAdapter {
     });
   }
 
+  /**
+   * Finishes in-flight sends, hands every message received so far to the sink (Discord never
+   * redelivers a message once it was dispatched, so dropping the queue would lose it), then
+   * disconnects. Messages arriving after stop() was called are logged and not delivered.
+   */
   async stop(): Promise<void> {
     this.#running = false;
+    this.#stopping = true;
     await Promise.allSettled([...this.#inflight]);
+    await this.#queue;
     const client = this.#client;
     this.#client = null;
     await client
@@ -146,6 +156,11 @@ export class DiscordChannel implements ChannelAdapter {
     return this.#health.snapshot();
   }
 
+  /**
+   * Sends through this bot only: chunked at 2000 characters (and `maxLinesPerMessage`), the first
+   * chunk replying to `replyToId`, pings limited by `allowed_mentions`. When a later chunk fails,
+   * throws PartialSendError whose `sentIds` are the chunks already delivered.
+   */
   async send(target: OutboundTarget, message: OutboundMessage): Promise<SentMessage> {
     assertAccountAffinity(this, target);
     const bodies = buildMessageBodies(message, {
@@ -163,7 +178,9 @@ export class DiscordChannel implements ChannelAdapter {
         try {
           ids.push(await client.postMessage(channelId, body));
         } catch (error) {
-          throw toDiscordError(error, this.#errors, `send a message to channel ${channelId}`);
+          const failure = toDiscordError(error, this.#errors, `send a message to channel ${channelId}`);
+          // Parts already in the channel cannot be taken back; say which, rather than losing their ids.
+          throw ids.length > 0 ? new PartialSendError(ids, bodies.length, failure) : failure;
         }
       }
       return { ids };
@@ -271,10 +288,15 @@ export class DiscordChannel implements ChannelAdapter {
     }
     const message = parsed.message;
     if (message.author.id === this.#botUserId) return;
+    if (this.#stopping) {
+      this.#logger.warn("discord message arrived while stopping; not delivered", { messageId: message.id });
+      return;
+    }
     if (!this.#dedupe.add(message.id)) {
       this.#logger.debug("dropped duplicate discord message", { messageId: message.id });
       return;
     }
+    this.#logger.debug("discord message received", { messageId: message.id, channelId: message.channel_id });
     // One at a time, in gateway order: the sink is awaited before the next message is handed over.
     this.#queue = this.#queue.then(() => this.#deliver(message, data));
   }
@@ -283,7 +305,12 @@ export class DiscordChannel implements ChannelAdapter {
     const client = this.#client;
     const sink = this.#sink;
     const botUserId = this.#botUserId;
-    if (!client || !sink || !botUserId) return;
+    if (!client || !sink || !botUserId) {
+      this.#logger.warn("discord message not delivered: the account is not running", {
+        messageId: message.id,
+      });
+      return;
+    }
     try {
       const facts: ChannelFacts | undefined = message.guild_id
         ? await client.channelFacts(message.channel_id)

@@ -9,7 +9,7 @@ export {
   parseDiscordChannelConfig,
 } from "./config.js";
 export { DiscordChannel } from "./discord-channel.js";
-export { FATAL_CLOSE_CODES } from "./errors.js";
+export { FATAL_CLOSE_CODES, PartialSendError } from "./errors.js";
 export { escapeMarkdown, formatForDiscord } from "./format.js";
 export {
   type AllowedMentionsBody,
