@@ -1,6 +1,7 @@
 import { GatewayError, RateLimitError } from "@patchbay/core";
 import type { FakeTelegramBotApi } from "@patchbay/testkit/telegram";
 import { afterEach, describe, expect, it } from "vitest";
+import { PartialSendError } from "./index.js";
 import { startChannel, startFake } from "./test-harness.js";
 
 let fake: FakeTelegramBotApi;
@@ -81,6 +82,49 @@ describe("outbound", () => {
         .replace(/\s+/g, " "),
     ).toBe(text.replace(/\s+/g, " "));
     expect(replies.map((r) => r.replyToMessageId !== undefined)).toEqual(replies.map((_, i) => i === 0));
+  });
+
+  it("when a later chunk fails, throws PartialSendError carrying the ids of the chunks sent", async () => {
+    const { bot, channel } = await setup();
+    const user = fake.world.privateChat(fake.user());
+    const text = ["a", "b", "c"].map((w) => `${w} `.repeat(2000) + w).join("\n\n");
+    const stopWatching = fake.onMessageSent(() => {
+      stopWatching();
+      fake.injectFault({
+        bot,
+        method: "sendMessage",
+        kind: { type: "error", code: 403, description: "Forbidden: bot was blocked by the user" },
+      });
+    });
+    const error = await channel
+      .send(to({ kind: "direct", id: String(user.id) }), { text })
+      .catch((e: unknown) => e);
+    const delivered = fake.sentBy(bot);
+    expect(delivered).toHaveLength(1);
+    expect(error).toBeInstanceOf(PartialSendError);
+    expect(error).toMatchObject({
+      code: "PLATFORM_ERROR",
+      accountId: "default",
+      sentIds: [`${user.id}:${delivered[0]?.message.message_id}`],
+    });
+    expect((error as Error).message).toContain("after 1 of 3 parts were sent");
+    expect((error as Error).cause).toMatchObject({ status: 403 });
+  });
+
+  it("a token refused between chunks still turns the account needs-login", async () => {
+    const { bot, channel } = await setup();
+    const user = fake.world.privateChat(fake.user());
+    const text = [`${"a ".repeat(2000)}a`, `${"b ".repeat(2000)}b`].join("\n\n");
+    const stopWatching = fake.onMessageSent(() => {
+      stopWatching();
+      // Only this send is refused (the poll keeps working), so the send path alone must notice.
+      fake.injectFault({ bot, method: "sendMessage", kind: { type: "unauthorized" } });
+    });
+    const error = await channel
+      .send(to({ kind: "direct", id: String(user.id) }), { text })
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: "AUTH_FAILED", sentIds: [expect.any(String)] });
+    expect(channel.health().state).toBe("needs-login");
   });
 
   it("sends markdown as HTML by default, escaped so Telegram parses it", async () => {

@@ -17,7 +17,7 @@ import {
 } from "@patchbay/core";
 import { type BotIdentity, TelegramClient } from "./client.js";
 import type { TelegramAdapterConfig, TelegramChannelDeps } from "./config.js";
-import { isAuthError, isTransientError, stoppedError } from "./errors.js";
+import { isAuthError, isTransientError, sendFailureOf, stoppedError } from "./errors.js";
 import { HealthMonitor } from "./health-monitor.js";
 import { decideInbound } from "./inbound.js";
 import { routeOf, sendReply } from "./outbound.js";
@@ -148,7 +148,8 @@ export class TelegramChannel implements ChannelAdapter {
 
   /**
    * Sends through this account's bot only. Chunks at 4096, paces per chat, replies in the same
-   * topic, quotes `replyToId` with the first chunk; ids are `<chatId>:<messageId>`.
+   * topic, quotes `replyToId` with the first chunk; ids are `<chatId>:<messageId>`. When a later
+   * chunk fails, throws PartialSendError whose `sentIds` are the chunks already delivered.
    */
   async send(target: OutboundTarget, message: OutboundMessage): Promise<SentMessage> {
     assertAccountAffinity(this, target);
@@ -168,7 +169,7 @@ export class TelegramChannel implements ChannelAdapter {
       this.#health.success("send");
       return { ids };
     } catch (error) {
-      this.#noteFailure("send", error);
+      this.#noteFailure("send", sendFailureOf(error));
       throw error;
     }
   }

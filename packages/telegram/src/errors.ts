@@ -59,6 +59,29 @@ export function fromNetworkFailure(method: string, cause: unknown, ctx: ErrorCon
   );
 }
 
+/**
+ * A reply in several parts failed after some of them went out. `sentIds` are the ids of the parts
+ * Telegram accepted, so the gateway's journal can record a partial delivery instead of losing
+ * them (and a retry need not send them twice). `code` is the failure's; `cause` is the failure.
+ */
+export class PartialSendError extends GatewayError {
+  readonly sentIds: readonly string[];
+
+  constructor(sentIds: readonly string[], parts: number, failure: GatewayError) {
+    super(failure.code, `${failure.message} (after ${sentIds.length} of ${parts} parts were sent)`, {
+      cause: failure,
+      ...(failure.channel !== undefined ? { channel: failure.channel } : {}),
+      ...(failure.accountId !== undefined ? { accountId: failure.accountId } : {}),
+    });
+    this.sentIds = [...sentIds];
+  }
+}
+
+/** The failure behind a send error: a partial send's cause, else the error itself. */
+export function sendFailureOf(error: unknown): unknown {
+  return error instanceof PartialSendError ? error.cause : error;
+}
+
 /** Thrown into pending work when the channel stops. */
 export function stoppedError(accountId: string): GatewayError {
   return new GatewayError("CONNECTION_FAILED", `telegram account "${accountId}" is stopped`, {

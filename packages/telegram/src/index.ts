@@ -9,6 +9,7 @@ export {
   type TelegramChannelDeps,
   type TelegramChannelOptions,
 } from "./config.js";
+export { PartialSendError } from "./errors.js";
 export { escapeHtml, escapeMarkdownV2, renderMarkdown } from "./format.js";
 export type { WebhookHandler } from "./webhook.js";
 

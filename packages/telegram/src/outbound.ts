@@ -5,9 +5,10 @@ import {
   type OutboundMessage,
   type OutboundTarget,
   PLATFORM_TEXT_LIMITS,
+  toGatewayError,
 } from "@patchbay/core";
 import type { ParseMode, SendTextParams, SentTelegramMessage } from "./client.js";
-import { isEntityParseError } from "./errors.js";
+import { isEntityParseError, PartialSendError } from "./errors.js";
 import { renderMarkdown } from "./format.js";
 import { messageKey } from "./inbound.js";
 import type { SendScheduler } from "./pacing.js";
@@ -78,7 +79,8 @@ export interface OutboundDeps {
 /**
  * Sends one reply: chunked at 4096 characters (visible text; markup does not count), paced per
  * chat, the first chunk quoting `replyToId`. Markdown goes out in the account's dialect and falls
- * back to the plain chunk when Telegram rejects the entities. Returns `<chatId>:<messageId>` ids.
+ * back to the plain chunk when Telegram rejects the entities. Returns `<chatId>:<messageId>` ids;
+ * a failure after the first part throws PartialSendError carrying the ids already sent.
  */
 export async function sendReply(
   deps: OutboundDeps,
@@ -89,13 +91,19 @@ export async function sendReply(
   const replyTo = replyMessageId(message.replyToId, route);
   return deps.scheduler.run(route.key, route.isGroup, async (pace) => {
     const ids: string[] = [];
-    for (const [index, chunk] of chunks.entries()) {
-      await pace();
-      const params: SendTextParams = { chatId: route.chatId, text: chunk };
-      if (route.threadId !== undefined) params.threadId = route.threadId;
-      if (index === 0 && replyTo !== undefined) params.replyToMessageId = replyTo;
-      const sent = await sendChunk(deps, params, message.format === "markdown");
-      ids.push(messageKey(sent.chatId, sent.messageId));
+    try {
+      for (const [index, chunk] of chunks.entries()) {
+        await pace();
+        const params: SendTextParams = { chatId: route.chatId, text: chunk };
+        if (route.threadId !== undefined) params.threadId = route.threadId;
+        if (index === 0 && replyTo !== undefined) params.replyToMessageId = replyTo;
+        const sent = await sendChunk(deps, params, message.format === "markdown");
+        ids.push(messageKey(sent.chatId, sent.messageId));
+      }
+    } catch (error) {
+      // Parts already in the chat cannot be taken back; say which, rather than losing their ids.
+      if (ids.length > 0) throw new PartialSendError(ids, chunks.length, toGatewayError(error));
+      throw error;
     }
     return ids;
   });
