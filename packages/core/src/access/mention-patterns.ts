@@ -48,15 +48,24 @@ function identityPatterns(identity: Record<string, unknown> | undefined): string
   return patterns;
 }
 
-/** Mention pattern sources for an agent in the §4.6 order (first source present wins). */
+/** The string entries of a pattern list; any other value (null, a string) gives none. */
+const patternList = (value: unknown): string[] =>
+  Array.isArray(value) ? value.filter((p): p is string => typeof p === "string") : [];
+
+/**
+ * Mention pattern sources for an agent in the §4.6 order: the first source *present* wins. A
+ * `mentionPatterns` key counts as present whatever its value (`[]`, even `null`), as in OpenClaw.
+ */
 export function resolveMentionPatternSources(cfg: unknown, agentId: unknown): string[] {
   const agent = findAgent(cfg, agentId);
-  const agentPatterns = own(asRecord(own(agent, "groupChat")), "mentionPatterns");
-  // An agent's list overrides even when empty.
-  if (Array.isArray(agentPatterns)) return agentPatterns.filter((p): p is string => typeof p === "string");
-  const messages = asRecord(own(asRecord(cfg), "messages"));
-  const globalPatterns = own(asRecord(own(messages, "groupChat")), "mentionPatterns");
-  if (Array.isArray(globalPatterns)) return globalPatterns.filter((p): p is string => typeof p === "string");
+  const agentGroupChat = asRecord(own(agent, "groupChat"));
+  if (agentGroupChat !== undefined && Object.hasOwn(agentGroupChat, "mentionPatterns")) {
+    return patternList(agentGroupChat.mentionPatterns);
+  }
+  const globalGroupChat = asRecord(own(asRecord(own(asRecord(cfg), "messages")), "groupChat"));
+  if (globalGroupChat !== undefined && Object.hasOwn(globalGroupChat, "mentionPatterns")) {
+    return patternList(globalGroupChat.mentionPatterns);
+  }
   return identityPatterns(asRecord(own(agent, "identity")));
 }
 
