@@ -277,6 +277,37 @@ describe("fatal closes stop for good, with a clear error", () => {
     expect(fake.identifyCount(bot.id)).toBe(1);
   });
 
+  for (const code of [4010, 4011, 4012, 4013]) {
+    it(`${code} while running: stopped with the reason, no reconnect`, async () => {
+      const { fake } = world;
+      const bot = freshBot();
+      const { adapter, logger } = await adapters.start(fastOptions(fake, bot));
+      fake.closeGateway(bot.id, code);
+      await waitFor(() => adapter.health().state === "stopped", { what: "stopped" });
+      expect(adapter.health().reason).toMatch(new RegExp(`"${bot.user.username}".*${code}.*not retrying`));
+      await new Promise((r) => setTimeout(r, 300));
+      expect(kinds(gatewayOf(bot.id)).filter((k) => k === "identify" || k === "resume")).toEqual([
+        "identify",
+      ]);
+      expect(fake.isConnected(bot.id)).toBe(false);
+      expect(adapter.health().reconnects).toBe(0);
+      expect(logger.records.some((r) => r.level === "error" && r.fields.code === code)).toBe(true);
+    });
+  }
+
+  it("4013 at IDENTIFY: start() rejects with CONNECTION_FAILED naming the code, no retry", async () => {
+    const { fake } = world;
+    const bot = freshBot();
+    fake.failNextIdentify(bot.id, 4013);
+    const { adapter } = adapters.create(fastOptions(fake, bot));
+    const error = await adapter.start(async () => {}).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: "CONNECTION_FAILED", accountId: bot.user.username });
+    expect((error as Error).message).toMatch(/4013 \(invalid intents\)/);
+    expect(adapter.health().state).toBe("stopped");
+    await new Promise((r) => setTimeout(r, 300));
+    expect(fake.identifyCount(bot.id)).toBe(1);
+  });
+
   it("a gateway that refuses the connection at login fails start() and leaves nothing running", async () => {
     const { fake } = world;
     const bot = freshBot();
