@@ -219,6 +219,39 @@ describe("outbound", () => {
     }
   });
 
+  it("holds messages to a group past groupPerMinute, while DMs and other groups go on", async () => {
+    const { bot, channel } = await setup({
+      pacing: { perChatIntervalMs: 0, groupPerMinute: 2, globalPerSecond: 100 },
+    });
+    const busy = fake.group({ title: "busy" });
+    const quiet = fake.group({ title: "quiet" });
+    const user = fake.world.privateChat(fake.user());
+    const toBusy = to({ kind: "group", id: String(busy.id) });
+    const sends = ["g1", "g2", "g3"].map((text) => channel.send(toBusy, { text }));
+    await Promise.all(sends.slice(0, 2));
+    // Sent after g3 was queued, and delivered while g3 still waits for the minute to pass.
+    await channel.send(to({ kind: "direct", id: String(user.id) }), { text: "dm" });
+    await channel.send(to({ kind: "group", id: String(quiet.id) }), { text: "other group" });
+    expect(fake.sentBy(bot).map((m) => m.text)).toEqual(["g1", "g2", "dm", "other group"]);
+    await channel.stop();
+    await expect(sends[2]).rejects.toMatchObject({ code: "CONNECTION_FAILED" });
+    expect(fake.callsTo("sendMessage", bot).map((c) => c.params.text)).not.toContain("g3");
+  });
+
+  it("caps the whole bot at globalPerSecond across chats", async () => {
+    const { bot, channel } = await setup({
+      pacing: { perChatIntervalMs: 0, groupPerMinute: 100, globalPerSecond: 2 },
+    });
+    const chats = Array.from({ length: 3 }, () => fake.world.privateChat(fake.user()));
+    await Promise.all(
+      chats.map((chat, i) => channel.send(to({ kind: "direct", id: String(chat.id) }), { text: `m${i}` })),
+    );
+    const at = fake.callsTo("sendMessage", bot).map((c) => c.at);
+    expect(at).toHaveLength(3);
+    // Lower bound only: the third waits until the first is a second old (5 ms for timer rounding).
+    expect((at[2] ?? 0) - (at[0] ?? 0)).toBeGreaterThanOrEqual(995);
+  });
+
   it("answers a 429 storm with waits, not a retry loop (one rejected attempt per message)", async () => {
     const { bot, channel, logger } = await setup();
     const chats = Array.from({ length: 5 }, () => fake.world.privateChat(fake.user()));
