@@ -20,8 +20,14 @@ import {
   type DiscordChannelOptions,
   parseDiscordChannelConfig,
 } from "./config.js";
-import { type ErrorContext, fatalCloseError, PartialSendError, toDiscordError } from "./errors.js";
-import { type ChannelFacts, parseRawMessage, type RawMessage, toEnvelope } from "./inbound.js";
+import {
+  type ErrorContext,
+  fatalCloseError,
+  loginFailure,
+  PartialSendError,
+  toDiscordError,
+} from "./errors.js";
+import { type ChannelFacts, parseRawMessage, type RawMessage, readyUserId, toEnvelope } from "./inbound.js";
 import { type AllowedMentionsBody, allowedMentions, buildMessageBodies } from "./outbound.js";
 
 const DEFAULTS = {
@@ -376,26 +382,6 @@ export class DiscordChannel implements ChannelAdapter {
     const text = value instanceof Error ? value.message : String(value);
     return redactSecrets(text, this.#errors.secrets);
   }
-}
-
-/** Login is a connection attempt: an error nobody classified means the gateway could not be reached. */
-function loginFailure(error: GatewayError, accountId: string): GatewayError {
-  if (error.code !== "INTERNAL") return error;
-  return new GatewayError(
-    "CONNECTION_FAILED",
-    `Discord account "${accountId}": could not connect to the gateway (${error.message})`,
-    {
-      channel: "discord",
-      accountId,
-      cause: error,
-    },
-  );
-}
-
-function readyUserId(data: unknown): string | undefined {
-  const user = typeof data === "object" && data !== null ? (data as { user?: unknown }).user : undefined;
-  const id = typeof user === "object" && user !== null ? (user as { id?: unknown }).id : undefined;
-  return typeof id === "string" ? id : undefined;
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number, onTimeout: () => Error): Promise<T> {

@@ -137,3 +137,17 @@ export function toDiscordError(error: unknown, context: ErrorContext, action: st
   }
   return new GatewayError("INTERNAL", `${account}: failed to ${action}: ${message}`, where);
 }
+
+/** Login is a connection attempt: an error nobody classified means the gateway could not be reached. */
+export function loginFailure(error: GatewayError, accountId: string): GatewayError {
+  if (error.code !== "INTERNAL") return error;
+  return new GatewayError(
+    "CONNECTION_FAILED",
+    `Discord account "${accountId}": could not connect to the gateway (${error.message})`,
+    {
+      channel: CHANNEL,
+      accountId,
+      cause: error,
+    },
+  );
+}

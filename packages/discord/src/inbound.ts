@@ -212,3 +212,10 @@ function attachmentsOf(message: RawMessage): Attachment[] {
 export function isThreadChannel(type: number): boolean {
   return isThreadType(type);
 }
+
+/** This bot's user id from a READY payload (read raw, like every dispatch). */
+export function readyUserId(data: unknown): string | undefined {
+  const user = typeof data === "object" && data !== null ? (data as { user?: unknown }).user : undefined;
+  const id = typeof user === "object" && user !== null ? (user as { id?: unknown }).id : undefined;
+  return typeof id === "string" ? id : undefined;
+}
