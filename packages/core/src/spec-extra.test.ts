@@ -271,6 +271,12 @@ describe("§2.2 inbound normalisation", () => {
       { matchedBy: "binding.guild" },
     ],
     [
+      "an array is not a peer",
+      { session: { dmScope: "per-account-channel-peer" } },
+      { channel: "x", peer: [] as never, parentPeer: ["x"] as never },
+      { sessionKey: "agent:main:main" },
+    ],
+    [
       "numeric member roles stringified",
       { bindings: [bind("a", { channel: "discord", guildId: "g1", roles: ["7"] })] },
       discordIn({ memberRoleIds: [7] }),

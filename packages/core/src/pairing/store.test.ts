@@ -153,6 +153,25 @@ describe.each([
     ).toBe(true);
     expect(store.list({ channel: "telegram" })[0]?.meta).toEqual({ n: "1" });
   });
+
+  it("ignores odd options: null, a non-function now, a now returning junk", () => {
+    for (const options of [
+      null,
+      5,
+      [],
+      { now: 5 },
+      { now: "x" },
+      { now: () => Number.NaN },
+      { now: () => "1" },
+    ]) {
+      const store = createPairingStore(options as never);
+      const { code, created } = store.upsertRequest({ channel: "telegram", senderId: "1" });
+      expect(created).toBe(true);
+      const [request] = store.list({ channel: "telegram" });
+      expect(request?.code).toBe(code);
+      expect(Math.abs((request?.createdAt ?? 0) - Date.now())).toBeLessThan(60_000);
+    }
+  });
 });
 
 describe("file layout (OpenClaw era B)", () => {

@@ -160,16 +160,14 @@ function dedupe(entries: Iterable<unknown>): string[] {
  * Construction does no I/O.
  */
 export function createPairingStore(options: PairingStoreOptions = {}): PairingStore {
-  const backend =
-    typeof options.dir === "string" && options.dir !== ""
-      ? createFileBackend(options.dir)
-      : createMemoryBackend();
-  const clock = options.now ?? Date.now;
+  // Options may come from untyped callers: anything that is not the documented type is ignored.
+  const { dir, now: clock, generateCode } = record(options) ?? {};
+  const backend = typeof dir === "string" && dir !== "" ? createFileBackend(dir) : createMemoryBackend();
   const now = () => {
-    const value = clock();
-    return Number.isFinite(value) ? value : Date.now();
+    const value: unknown = typeof clock === "function" ? clock() : undefined;
+    return typeof value === "number" && Number.isFinite(value) ? value : Date.now();
   };
-  const generate = options.generateCode ?? generatePairingCode;
+  const generate = typeof generateCode === "function" ? (generateCode as () => string) : generatePairingCode;
 
   /** Reads, prunes expired requests (persisting the pruning) and trims each account to the cap. */
   const load = (channel: string, nowMs: number) => {

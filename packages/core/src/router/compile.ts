@@ -183,7 +183,8 @@ export function compileRouter(cfg: unknown): CompiledRouter {
     const peer: unknown = input.peer;
     let peerKind: string | undefined;
     let peerId = "";
-    if (typeof peer === "object" && peer !== null) {
+    // An array is not a peer (it would otherwise be keyed as a present peer with an empty id).
+    if (typeof peer === "object" && peer !== null && !Array.isArray(peer)) {
       peerKind = kindOf((peer as { kind?: unknown }).kind);
       const rawId = (peer as { id?: unknown }).id;
       peerId = typeof rawId === "string" ? trimId(rawId) : normalizePeerId(rawId);
@@ -207,7 +208,7 @@ export function compileRouter(cfg: unknown): CompiledRouter {
         const parent: unknown = usage.parentPeer ? input.parentPeer : undefined;
         let parentKind = "";
         let parentId = "";
-        if (typeof parent === "object" && parent !== null) {
+        if (typeof parent === "object" && parent !== null && !Array.isArray(parent)) {
           parentKind = normalizePeerKind((parent as { kind?: unknown }).kind);
           parentId = normalizePeerId((parent as { id?: unknown }).id);
         }

@@ -3,7 +3,7 @@ import { normalizeAccountId, normalizeChannelId, normalizePeerId, normalizePeerK
 import type { NormalizedRouteInput, RouteInput } from "./types.js";
 
 function normalizePeer(peer: unknown): { kind: string; id: string } | null {
-  if (typeof peer !== "object" || peer === null) return null;
+  if (typeof peer !== "object" || peer === null || Array.isArray(peer)) return null;
   const record = peer as { kind?: unknown; id?: unknown };
   return { kind: normalizePeerKind(record.kind), id: normalizePeerId(record.id) };
 }

@@ -77,7 +77,7 @@ export function buildAgentSessionKey(params: BuildAgentSessionKeyParams): string
   const agentId = normalizeAgentId(params?.agentId);
   const channel = normalizeChannelId(params?.channel);
   const peer: unknown = params?.peer;
-  const hasPeer = typeof peer === "object" && peer !== null;
+  const hasPeer = typeof peer === "object" && peer !== null && !Array.isArray(peer);
   const kind = hasPeer ? normalizePeerKind((peer as { kind?: unknown }).kind) : "";
   const peerId = hasPeer ? normalizePeerId((peer as { id?: unknown }).id) : "";
   if (kind !== "" && kind !== "direct") return groupSessionKey(agentId, channel, kind, peerId);
