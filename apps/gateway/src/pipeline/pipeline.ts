@@ -2,7 +2,6 @@ import {
   buildGroupHistoryKey,
   buildPairingReply,
   type ChannelAdapter,
-  GatewayError,
   type InboundEnvelope,
   type Logger,
   matchesMentionPatterns,
@@ -77,9 +76,6 @@ export class Pipeline {
   }
 
   readonly sink = async (envelope: InboundEnvelope): Promise<void> => {
-    // Refusing (instead of accepting and dropping) leaves the message unacknowledged on the
-    // platform, so it is redelivered to the next run.
-    if (this.#closing) throw new GatewayError("INTERNAL", "the gateway is stopping; not accepting messages");
     const verdict = await this.#deps.journal.accept(envelope);
     if (verdict === "duplicate") {
       this.#deps.metrics.drops.inc({ channel: envelope.channel, reason: "duplicate" });
@@ -87,6 +83,14 @@ export class Pipeline {
         channel: envelope.channel,
         accountId: envelope.accountId,
         id: envelope.id,
+      });
+      return;
+    }
+    if (this.#closing) {
+      // Journaled but not processed: the next run replays it (Discord, for one, never redelivers).
+      this.#deps.logger.info("message kept for the next run (stopping)", {
+        channel: envelope.channel,
+        accountId: envelope.accountId,
       });
       return;
     }
@@ -108,7 +112,10 @@ export class Pipeline {
     return pending.length;
   }
 
-  /** Stops accepting new messages, then waits for every message being processed (graceful shutdown). */
+  /**
+   * Graceful shutdown: from now on inbound is journaled but not processed (the next run replays
+   * it), and this waits for every message already being processed.
+   */
   async drain(): Promise<void> {
     this.#closing = true;
     while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight]);
