@@ -299,7 +299,10 @@ describe("§4.4 pairing store", () => {
   const setup = () => {
     let clock = 1_000_000;
     const store = createPairingStore({ now: () => clock });
-    return { store, tick: (ms: number) => (clock += ms), at: () => clock };
+    const tick = (ms: number) => {
+      clock += ms;
+    };
+    return { store, tick, at: () => clock };
   };
   const req = (senderId: string, accountId?: string) => ({ channel: "telegram", accountId, senderId });
 
