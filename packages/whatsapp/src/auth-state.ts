@@ -1,11 +1,12 @@
 import { chmod, mkdir, readdir, readFile, rename, rm, stat, unlink, writeFile } from "node:fs/promises";
-import { basename, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { GatewayError } from "@patchbay/core";
 import {
   type AuthenticationCreds,
   type AuthenticationState,
   decodeAuthJson,
   encodeAuthJson,
+  jidDecode,
   newCredentials,
   reviveKey,
   type SignalDataSet,
@@ -14,6 +15,23 @@ import {
 
 const DIR_MODE = 0o700;
 const FILE_MODE = 0o600;
+
+/** The number a channel is linked to. */
+export interface WhatsAppIdentity {
+  /** E.164, `+` and digits. */
+  phone: string;
+  /** The companion device JID (`<digits>:<device>@s.whatsapp.net`). */
+  jid: string;
+  /** The LID JID, when WhatsApp sent it. */
+  lid: string | undefined;
+}
+
+/** Who saved credentials say this device is (undefined before a link sets `me`). */
+export function identityOf(creds: AuthenticationCreds): WhatsAppIdentity | undefined {
+  const me = creds.me;
+  const user = me?.id ? jidDecode(me.id)?.user : undefined;
+  return me?.id && user ? { phone: `+${user}`, jid: me.id, lid: me.lid ?? undefined } : undefined;
+}
 
 /** One account's Baileys auth state on disk, plus how to persist credential updates. */
 export interface AuthStore {
@@ -155,4 +173,41 @@ export async function writeCredentials(dir: string, creds: AuthenticationCreds):
 export async function clearAuthStore(dir: string): Promise<void> {
   await rm(dir, { recursive: true, force: true });
   await secureDir(dir);
+}
+
+/**
+ * Where a relink builds the new credentials: a hidden sibling of `dir`, so the current link keeps
+ * working (and stays on disk) until WhatsApp accepted the new one.
+ */
+export function relinkStagingDir(dir: string): string {
+  return join(dirname(dir), `.${basename(dir)}.relink`);
+}
+
+/** Deletes an auth folder and everything in it (an abandoned relink). */
+export async function removeAuthStore(dir: string): Promise<void> {
+  await rm(dir, { recursive: true, force: true });
+}
+
+/**
+ * Makes the credentials in `staging` the account's, replacing those in `dir`: the old folder is
+ * moved aside, the new one renamed into place, and only then is the old one deleted; if the
+ * rename fails, the old folder is put back.
+ */
+export async function promoteAuthStore(staging: string, dir: string): Promise<void> {
+  const retired = join(dirname(dir), `.${basename(dir)}.old`);
+  await rm(retired, { recursive: true, force: true });
+  const hadOld = await rename(dir, retired).then(
+    () => true,
+    (error: unknown) => {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") return false;
+      throw error;
+    },
+  );
+  try {
+    await rename(staging, dir);
+  } catch (error) {
+    if (hadOld) await rename(retired, dir);
+    throw error;
+  }
+  await rm(retired, { recursive: true, force: true });
 }

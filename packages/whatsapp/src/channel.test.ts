@@ -264,4 +264,46 @@ describe("WhatsApp channel against the fake WhatsApp Web server", () => {
     await waitFor(() => states().length === 2, { what: "paused presence" });
     expect(states()).toEqual(["composing", "paused"]);
   });
+
+  it("renews typing cheaply: calls within 8 s send one composing, a later call renews it", async () => {
+    h.fake.addAccount(BOT);
+    h.fake.addContact("15550002012", { name: "Ike" });
+    let offsetMs = 0;
+    const channel = await h.linkedChannel(BOT, { now: () => Date.now() + offsetMs });
+    await channel.start(async () => {});
+    const to = target(channel.accountId, "direct", "+15550002012");
+    const states = () => h.fake.presences.filter((p) => p.to.startsWith("15550002012")).map((p) => p.state);
+    // The gateway renews every 4 s; renewals inside the window, even overlapping ones, send nothing.
+    await Promise.all([channel.sendTyping(to), channel.sendTyping(to)]);
+    await channel.sendTyping(to);
+    offsetMs = 9_000;
+    await channel.sendTyping(to);
+    await channel.send(to, { text: "done" });
+    await waitFor(() => states().length === 3, { what: "paused presence" });
+    expect(states()).toEqual(["composing", "composing", "paused"]);
+    // After the reply the chat starts afresh.
+    await channel.sendTyping(to);
+    await waitFor(() => states().length === 4, { what: "new composing" });
+    expect(states().at(-1)).toBe("composing");
+  });
+
+  it("probe() asks WhatsApp about the linked number, and says why when not connected", async () => {
+    h.fake.addAccount(BOT);
+    const channel = await h.linkedChannel(BOT);
+    expect(await channel.probe()).toMatchObject({ ok: false, error: expect.stringContaining("connecting") });
+    await channel.start(async () => {});
+    const usyncBefore = usyncQueries();
+    const probe = await channel.probe();
+    expect(probe).toMatchObject({ ok: true, identity: `+${BOT}` });
+    expect(probe.latencyMs).toBeGreaterThanOrEqual(0);
+    expect(usyncQueries()).toBe(usyncBefore + 1);
+    await channel.stop();
+    expect(await channel.probe()).toMatchObject({ ok: false, error: expect.stringContaining("stopped") });
+
+    function usyncQueries(): number {
+      return h.fake.connections
+        .flatMap((c) => c.received)
+        .filter((node) => node.tag === "iq" && node.attrs.xmlns === "usync").length;
+    }
+  });
 });

@@ -16,7 +16,16 @@ import {
   silentLogger,
   toGatewayError,
 } from "@patchbay/core";
-import { type AuthStore, clearAuthStore, openAuthStore } from "./auth-state.js";
+import {
+  type AuthStore,
+  clearAuthStore,
+  identityOf,
+  openAuthStore,
+  promoteAuthStore,
+  relinkStagingDir,
+  removeAuthStore,
+  type WhatsAppIdentity,
+} from "./auth-state.js";
 import { isJidGroup, jidDecode, type MessageUpsertType, type WAMessage, type WASocket } from "./client.js";
 import {
   parseWhatsAppConfig,
@@ -24,6 +33,7 @@ import {
   type WhatsAppChannelOptions,
   type WhatsAppLoginOptions,
 } from "./config.js";
+import { abortion, deadline } from "./deadline.js";
 import { toSendError } from "./errors.js";
 import { GroupMetadataCache } from "./group-cache.js";
 import { type InboundContext, type SelfIdentity, toEnvelope } from "./inbound.js";
@@ -31,17 +41,13 @@ import { jidForPeer, quotedFor, RecentMessages, renderChunks, sendChunks } from 
 import { type ServerTrust, WHATSAPP_ROOT_PUBLIC_KEY, WHATSAPP_ROOT_SERIAL } from "./server-trust.js";
 import { AccountSession } from "./session.js";
 
-/** The number a channel is linked to. */
-export interface WhatsAppIdentity {
-  /** E.164, `+` and digits. */
-  phone: string;
-  /** The companion device JID (`<digits>:<device>@s.whatsapp.net`). */
-  jid: string;
-  /** The LID JID, when WhatsApp sent it. */
-  lid: string | undefined;
-}
-
 const DEFAULT_LOGIN_TIMEOUT_MS = 3 * 60_000;
+
+/**
+ * A composing state shows until `paused`, a message, or the recipient's own timeout. The gateway
+ * renews typing every 4 s; sending `composing` again sooner than this adds traffic, not display.
+ */
+const TYPING_REFRESH_MS = 8_000;
 
 /**
  * One WhatsApp number (account) on Baileys: a socket of its own with its own auth folder; many can
@@ -58,7 +64,8 @@ export class WhatsAppChannel implements ChannelAdapter {
   readonly #now: () => number;
   readonly #recent = new RecentMessages();
   readonly #sentIds = new DedupeWindow(2_000);
-  readonly #typing = new Set<string>();
+  /** Chats shown "typing…", with when `composing` was last sent. */
+  readonly #typing = new Map<string, number>();
   readonly #groups: GroupMetadataCache;
   #dedupe: DedupeWindow;
   #auth: AuthStore | undefined;
@@ -83,12 +90,15 @@ export class WhatsAppChannel implements ChannelAdapter {
 
   /** The linked number, once known (after `start()` or `login()`). */
   get identity(): WhatsAppIdentity | undefined {
-    if (!this.#auth?.linked) return undefined;
-    const me = this.#auth.state.creds.me;
-    const user = me?.id ? jidDecode(me.id)?.user : undefined;
-    return me?.id && user ? { phone: `+${user}`, jid: me.id, lid: me.lid ?? undefined } : undefined;
+    return this.#auth?.linked ? identityOf(this.#auth.state.creds) : undefined;
   }
 
+  /**
+   * Connects and resolves at the first open connection. Transient failures before that are retried
+   * with backoff (health `connecting`, with the reason) for at most `startTimeoutMs`; then the socket
+   * and timers are ended and start() rejects with TIMEOUT, so the caller can retry on its own
+   * schedule. An unlinked number rejects with AUTH_FAILED (needs-login) unless `login` is set.
+   */
   async start(sink: EnvelopeSink): Promise<void> {
     if (this.#session)
       throw new GatewayError("INTERNAL", "WhatsApp channel already started", this.#context());
@@ -98,12 +108,30 @@ export class WhatsAppChannel implements ChannelAdapter {
       this.#config.dedupeWindow,
     );
     const auth = await this.#openAuth();
-    const session = this.#newSession(auth, auth.linked ? undefined : this.#options.login);
+    const linking = !auth.linked;
+    const session = this.#newSession(auth, linking ? this.#options.login : undefined);
     this.#session = session;
+    const timeoutMs = linking ? 0 : this.#config.startTimeoutMs;
+    const limit = deadline(
+      timeoutMs,
+      () =>
+        new GatewayError(
+          "TIMEOUT",
+          `WhatsApp account "${this.accountId}" did not connect within ${timeoutMs} ms (last: ${this.#health.snapshot().reason ?? "no answer"})`,
+          this.#context(),
+        ),
+    );
     try {
-      await session.run();
+      await Promise.race([session.run(), limit.promise]);
     } catch (error) {
-      throw toGatewayError(error);
+      // A failed start leaves nothing running (no socket, no reconnect timer): a retry starts clean.
+      this.#session = undefined;
+      await session.stop();
+      const failure = toGatewayError(error);
+      if (failure.code === "TIMEOUT") this.#health.set("stopped", failure.message);
+      throw failure;
+    } finally {
+      limit.cancel();
     }
   }
 
@@ -120,51 +148,41 @@ export class WhatsAppChannel implements ChannelAdapter {
    * Links this number (the CLI's `channels login`): shows QR codes through `onQr`, or with
    * `pairingPhone` asks for a pairing code (`onPairingCode`), follows the 515 restart, saves the
    * credentials, and resolves once WhatsApp accepted them. The socket is closed afterwards.
-   * An already linked number resolves at once unless `relink` is set (which clears the old link).
+   * An already linked number resolves at once unless `relink` is set: a relink links into a
+   * staging folder and replaces the saved credentials only once the new link is saved, so a
+   * relink that times out, is aborted or fails leaves the current link as it was.
    */
   async login(options: WhatsAppLoginOptions & { relink?: boolean }): Promise<WhatsAppIdentity> {
     if (this.#session)
       throw new GatewayError("INTERNAL", "stop the channel before linking it again", this.#context());
-    if (options.relink) await clearAuthStore(this.#config.authDir);
-    const auth = await this.#openAuth();
-    const known = this.identity;
-    if (auth.linked && known) return known;
-    const session = this.#newSession(auth, options);
-    const timeoutMs = options.timeoutMs ?? DEFAULT_LOGIN_TIMEOUT_MS;
-    let timer: NodeJS.Timeout | undefined;
-    const onAbort = () => void session.stop();
-    options.signal?.addEventListener("abort", onAbort, { once: true });
-    try {
-      await Promise.race([
-        session.run(),
-        new Promise<never>((_, reject) => {
-          timer = setTimeout(
-            () =>
-              reject(
-                new GatewayError(
-                  "TIMEOUT",
-                  `WhatsApp login not completed within ${timeoutMs} ms`,
-                  this.#context(),
-                ),
-              ),
-            timeoutMs,
-          );
-        }),
-      ]);
-    } catch (error) {
-      throw toGatewayError(error);
-    } finally {
-      clearTimeout(timer);
-      options.signal?.removeEventListener("abort", onAbort);
-      await session.stop();
-      await auth.flush();
+    if (options.signal?.aborted) throw this.#loginAborted();
+    if (!options.relink) {
+      const auth = await this.#openAuth();
+      const known = this.identity;
+      if (auth.linked && known) return known;
+      return this.#link(auth, options);
     }
+    const staging = relinkStagingDir(this.#config.authDir);
+    await clearAuthStore(staging);
+    try {
+      await this.#link(await openAuthStore(staging), options);
+    } catch (error) {
+      await removeAuthStore(staging);
+      throw error;
+    }
+    await promoteAuthStore(staging, this.#config.authDir);
+    await this.#openAuth();
     const identity = this.identity;
     if (!identity)
-      throw new GatewayError("AUTH_FAILED", "WhatsApp login finished without an identity", this.#context());
+      throw new GatewayError("AUTH_FAILED", "WhatsApp relink saved no identity", this.#context());
     return identity;
   }
 
+  /**
+   * Sends the reply in chunks of `textLimit`, quoting `replyToId` on the first, and ends a typing
+   * indicator in that chat. If a later chunk fails, the thrown error carries `sentIds`: the ids of
+   * the chunks that did go out.
+   */
   async send(target: OutboundTarget, message: OutboundMessage): Promise<SentMessage> {
     assertAccountAffinity(this, target);
     const sock = this.#liveSocket();
@@ -172,25 +190,39 @@ export class WhatsAppChannel implements ChannelAdapter {
     try {
       if (isJidGroup(jid) === true) await this.#groups.ensure(jid, (j) => sock.groupMetadata(j));
       const chunks = renderChunks(message, this.#config.textLimit);
-      if (chunks.length === 0) return { ids: [] };
       const quoted = message.replyToId ? quotedFor(jid, message.replyToId, this.#recent) : undefined;
-      const ids = await sendChunks(sock, jid, chunks, quoted, (id) => this.#sentIds.add(id));
-      if (this.#typing.delete(jid)) await sock.sendPresenceUpdate("paused", jid).catch(() => {});
+      const ids = await sendChunks(sock, jid, chunks, quoted, {
+        accountId: this.accountId,
+        onSent: (id) => this.#sentIds.add(id),
+      });
       return { ids };
     } catch (error) {
-      throw toSendError(error, "sendMessage", { accountId: this.accountId });
+      const failure = toSendError(error, "sendMessage", { accountId: this.accountId });
+      if ("sentIds" in failure)
+        this.#logger.warn("WhatsApp reply partly sent", { sentIds: failure.sentIds, error: failure.message });
+      throw failure;
+    } finally {
+      if (this.#typing.delete(jid)) await sock.sendPresenceUpdate("paused", jid).catch(() => {});
     }
   }
 
-  /** Shows "typing…" (composing) in the chat until the reply is sent. */
+  /**
+   * Shows "typing…" (composing) in the chat until the next reply there is sent. Cheap to call
+   * repeatedly: within 8 s of the last `composing` to a chat, nothing goes over the wire.
+   */
   async sendTyping(target: OutboundTarget): Promise<void> {
     assertAccountAffinity(this, target);
     const sock = this.#liveSocket();
     const jid = jidForPeer(target.peer);
+    const now = this.#now();
+    const last = this.#typing.get(jid);
+    if (last !== undefined && now - last < TYPING_REFRESH_MS) return;
+    // Recorded before the await, so a reply that finishes meanwhile still sends `paused`.
+    this.#typing.set(jid, now);
     try {
       await sock.sendPresenceUpdate("composing", jid);
-      this.#typing.add(jid);
     } catch (error) {
+      if (this.#typing.get(jid) === now) this.#typing.delete(jid);
       throw toSendError(error, "sendPresenceUpdate", { accountId: this.accountId });
     }
   }
@@ -220,6 +252,36 @@ export class WhatsAppChannel implements ChannelAdapter {
   }
 
   // ---------------------------------------------------------------- internals
+
+  /** Runs a linking session on `auth` until WhatsApp accepted the link, a timeout, or an abort. */
+  async #link(auth: AuthStore, options: WhatsAppLoginOptions): Promise<WhatsAppIdentity> {
+    const session = this.#newSession(auth, options);
+    const timeoutMs = options.timeoutMs ?? DEFAULT_LOGIN_TIMEOUT_MS;
+    const limit = deadline(
+      timeoutMs,
+      () =>
+        new GatewayError("TIMEOUT", `WhatsApp login not completed within ${timeoutMs} ms`, this.#context()),
+    );
+    const aborted = abortion(options.signal, () => this.#loginAborted());
+    try {
+      await Promise.race([session.run(), limit.promise, aborted.promise]);
+    } catch (error) {
+      throw toGatewayError(error);
+    } finally {
+      limit.cancel();
+      aborted.cancel();
+      await session.stop();
+      await auth.flush();
+    }
+    const identity = auth.linked ? identityOf(auth.state.creds) : undefined;
+    if (!identity)
+      throw new GatewayError("AUTH_FAILED", "WhatsApp login finished without an identity", this.#context());
+    return identity;
+  }
+
+  #loginAborted(): GatewayError {
+    return new GatewayError("CONNECTION_FAILED", "WhatsApp login aborted", this.#context());
+  }
 
   async #openAuth(): Promise<AuthStore> {
     const auth = await openAuthStore(this.#config.authDir);

@@ -39,6 +39,13 @@ export const WhatsAppChannelConfig = z.object({
       jitter: z.number().min(0).max(1).default(0.5),
     })
     .prefault({}),
+  /**
+   * How long `start()` waits for the first connection of a linked number before it gives up: it
+   * ends the socket and any reconnect timer and rejects with TIMEOUT (naming the last failure), so
+   * the gateway's supervisor retries with its own backoff. 0 waits without limit. Not applied while
+   * `login` is linking a new number (a QR scan takes as long as the person needs).
+   */
+  startTimeoutMs: ms.default(60_000),
   /** Baileys' handshake and query timeouts and its keep-alive ping interval. */
   connectTimeoutMs: ms.default(20_000),
   queryTimeoutMs: ms.default(60_000),

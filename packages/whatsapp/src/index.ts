@@ -1,8 +1,13 @@
 import { WhatsAppChannel } from "./channel.js";
 import type { WhatsAppChannelOptions } from "./config.js";
 
-export { clearAuthStore, openAuthStore, writeCredentials } from "./auth-state.js";
-export { WhatsAppChannel, type WhatsAppIdentity } from "./channel.js";
+export {
+  clearAuthStore,
+  openAuthStore,
+  type WhatsAppIdentity,
+  writeCredentials,
+} from "./auth-state.js";
+export { WhatsAppChannel } from "./channel.js";
 export {
   WhatsAppChannelConfig,
   type WhatsAppChannelOptions,

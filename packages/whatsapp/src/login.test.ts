@@ -1,5 +1,6 @@
-import { readdir, stat } from "node:fs/promises";
-import { join } from "node:path";
+import { readdir, readFile, stat } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { waitFor } from "@patchbay/testkit";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createHarness, type Harness, recordingSink } from "./test-support.js";
 
@@ -94,5 +95,67 @@ describe("linking a WhatsApp number", () => {
     await expect(channel.start(async () => {})).rejects.toMatchObject({ code: "AUTH_FAILED" });
     expect(channel.health()).toMatchObject({ state: "needs-login" });
     expect(h.fake.connections).toHaveLength(0);
+  });
+
+  it("an already aborted signal opens no connection", async () => {
+    h.fake.addAccount("15550008888");
+    const controller = new AbortController();
+    controller.abort();
+    const channel = h.channel("aborted");
+    await expect(channel.login({ signal: controller.signal, onQr: () => {} })).rejects.toMatchObject({
+      code: "CONNECTION_FAILED",
+      message: expect.stringContaining("aborted"),
+    });
+    expect(h.fake.connections).toHaveLength(0);
+  });
+
+  it("aborting while the QR is shown ends the login and its socket", async () => {
+    h.fake.addAccount("15550008888");
+    const controller = new AbortController();
+    const channel = h.channel("abort-qr");
+    const login = channel.login({ signal: controller.signal, onQr: () => controller.abort() });
+    await expect(login).rejects.toMatchObject({ message: expect.stringContaining("aborted") });
+    await waitFor(() => h.fake.connections.every((c) => !c.open), { what: "socket closed" });
+    expect(channel.identity).toBeUndefined();
+  });
+
+  describe("relinking", () => {
+    const BOT = "15550001111";
+    const leftovers = async (accountId: string) =>
+      (await readdir(dirname(h.authDir(accountId)))).filter((name) => name.startsWith("."));
+
+    it("keeps the current link when the new one does not complete", async () => {
+      h.fake.addAccount(BOT);
+      const channel = await h.linkedChannel(BOT, { accountId: "relink" });
+      const creds = join(h.authDir("relink"), "creds.json");
+      const before = await readFile(creds, "utf8");
+      const controller = new AbortController();
+      await expect(
+        channel.login({ relink: true, signal: controller.signal, onQr: () => controller.abort() }),
+      ).rejects.toMatchObject({ message: expect.stringContaining("aborted") });
+      expect(await readFile(creds, "utf8")).toBe(before);
+      expect(await leftovers("relink")).toEqual([]);
+      await channel.start(async () => {});
+      expect(channel.health().state).toBe("ready");
+      expect(channel.identity?.jid).toBe(`${BOT}:2@s.whatsapp.net`);
+    });
+
+    it("replaces the credentials once the new link is saved", async () => {
+      const account = h.fake.addAccount(BOT);
+      const channel = await h.linkedChannel(BOT, { accountId: "relink" });
+      const identity = await channel.login({
+        relink: true,
+        onQr: (qr) => void h.fake.scanQr(BOT, qr),
+      });
+      expect(identity).toMatchObject({ phone: `+${BOT}`, jid: `${BOT}:3@s.whatsapp.net` });
+      expect(account.linkedDevices).toEqual([2, 3]);
+      expect(await leftovers("relink")).toEqual([]);
+      const { dir } = await modes(h.authDir("relink"));
+      expect(dir).toBe(0o700);
+
+      await channel.start(async () => {});
+      expect(channel.identity?.jid).toBe(`${BOT}:3@s.whatsapp.net`);
+      expect(h.fake.connectionOf(BOT, 3)).toBeDefined();
+    });
   });
 });

@@ -1,6 +1,7 @@
 import { chunkText, GatewayError, type OutboundMessage, type Peer } from "@patchbay/core";
 import { isJidGroup, type proto, type WAMessage, type WASocket } from "./client.js";
 import { phoneDigits } from "./config.js";
+import { toSendError, withSentIds } from "./errors.js";
 import { toWhatsAppText } from "./format.js";
 
 /**
@@ -71,22 +72,29 @@ export function renderChunks(message: OutboundMessage, limit: number): string[] 
   return chunkText(toWhatsAppText(message.text, message.format), { limit });
 }
 
-/** Sends each chunk (quoting on the first one only) and returns the WhatsApp message ids. */
+/**
+ * Sends each chunk (quoting on the first one only) and returns the WhatsApp message ids. A failure
+ * after some chunks went out throws with their ids as `sentIds`, so they are not sent twice.
+ */
 export async function sendChunks(
-  sock: WASocket,
+  sock: Pick<WASocket, "sendMessage">,
   jid: string,
   chunks: string[],
   quoted: WAMessage | undefined,
-  onSent: (id: string) => void,
+  context: { accountId: string; onSent(id: string): void },
 ): Promise<string[]> {
   const ids: string[] = [];
-  for (const [index, text] of chunks.entries()) {
-    const sent = await sock.sendMessage(jid, { text }, index === 0 && quoted ? { quoted } : {});
-    const id = sent?.key?.id;
-    if (id) {
-      onSent(id);
-      ids.push(id);
+  try {
+    for (const [index, text] of chunks.entries()) {
+      const sent = await sock.sendMessage(jid, { text }, index === 0 && quoted ? { quoted } : {});
+      const id = sent?.key?.id;
+      if (id) {
+        context.onSent(id);
+        ids.push(id);
+      }
     }
+  } catch (error) {
+    throw withSentIds(toSendError(error, "sendMessage", context), ids);
   }
   return ids;
 }

@@ -1,4 +1,5 @@
 import { cp } from "node:fs/promises";
+import { basename } from "node:path";
 import type { AccountHealth, HealthState } from "@patchbay/core";
 import { waitFor } from "@patchbay/testkit";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -48,10 +49,34 @@ describe("WhatsApp disconnects, each handled on purpose", () => {
     expect(h.fake.loginAttempts(BOT)).toBe(2);
   });
 
+  it.each([403, 411])("refused by WhatsApp (%i): needs-login and no retry loop", async (code) => {
+    const channel = await h.linkedChannel(BOT, { onHealthChange });
+    await channel.start(async () => {});
+    h.fake.disconnect(BOT, { kind: "stream-error", code });
+    await waitFor(() => channel.health().state === "needs-login", { what: "needs-login" });
+    await settle();
+    expect(h.fake.loginAttempts(BOT)).toBe(1);
+    expect(channel.health().reason).toContain(String(code));
+    expect(states).toEqual(["ready", "needs-login"]);
+  });
+
+  it("a login WhatsApp refuses with 403 fails start() with AUTH_FAILED, once", async () => {
+    h.fake.refuseLogins(BOT, 403);
+    const channel = await h.linkedChannel(BOT);
+    await expect(channel.start(async () => {})).rejects.toMatchObject({ code: "AUTH_FAILED" });
+    expect(channel.health()).toMatchObject({ state: "needs-login", reason: expect.stringContaining("403") });
+    await settle();
+    expect(h.fake.loginAttempts(BOT)).toBe(1);
+  });
+
   it("replaced (440): stops and reports, never fights the other session", async () => {
     const first = await h.linkedChannel(BOT, { accountId: "first", onHealthChange });
     await first.start(async () => {});
-    await cp(h.authDir("first"), h.authDir("second"), { recursive: true });
+    // Skips the auth store's in-flight temp files (dot files), which may be renamed away mid-copy.
+    await cp(h.authDir("first"), h.authDir("second"), {
+      recursive: true,
+      filter: (source) => !basename(source).startsWith("."),
+    });
     const second = h.channel("second");
     await second.start(async () => {});
     await waitFor(() => first.health().state === "replaced", { what: "replaced" });
@@ -87,6 +112,10 @@ describe("WhatsApp disconnects, each handled on purpose", () => {
       expect(states).toEqual(["ready", "degraded", "ready"]);
       await alice.say(BOT, `after ${code}`);
       expect((await inbox.next()).text).toBe(`after ${code}`);
+      // One new socket and no stray reconnect timer: no disconnect loop follows (OpenClaw #60337).
+      await settle();
+      expect(h.fake.loginAttempts(BOT)).toBe(2);
+      expect(h.fake.connections.filter((c) => c.open)).toHaveLength(1);
     },
   );
 

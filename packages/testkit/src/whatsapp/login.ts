@@ -1,18 +1,21 @@
 import type { proto } from "baileys";
 import { newMessageId } from "./actors.js";
 import type { FakeConnection } from "./connection.js";
+import type { LoginFaults } from "./faults.js";
 import type { FakeAccountRecord } from "./model.js";
 import { unixNow } from "./stanzas.js";
 
 /**
  * Answers a client's login payload: an unregistered client gets `pair-device` refs (and shows a
  * QR); a registered one must be a linked companion whose Noise key matches, else `failure 401`.
- * A second login of the same companion replaces the first (`conflict type=replaced`, 440).
+ * A second login of the same companion replaces the first (`conflict type=replaced`, 440). A login
+ * that `faults` refuses gets `failure <code>` whatever the credentials.
  */
 export function handleLogin(
   connection: FakeConnection,
   payload: proto.ClientPayload,
   accounts: Map<string, FakeAccountRecord>,
+  faults: LoginFaults,
 ): void {
   if (payload.username === null || payload.username === undefined) {
     connection.stage = "pairing";
@@ -35,6 +38,12 @@ export function handleLogin(
   const deviceId = payload.device ?? 0;
   connection.phone = phone;
   connection.deviceId = deviceId;
+  const refusal = faults.take(phone);
+  if (refusal !== undefined) {
+    connection.send({ tag: "failure", attrs: { reason: String(refusal), location: "fake" } });
+    connection.close();
+    return;
+  }
   const account = accounts.get(phone);
   const companion = account?.companions.get(deviceId);
   const staticKey = connection.clientStatic;

@@ -1,20 +1,14 @@
 import type { AddressInfo } from "node:net";
 import { type AuthenticationCreds, type BinaryNode, jidDecode, type proto } from "baileys";
 import { WebSocketServer } from "ws";
-import {
-  type DeliveredMessage,
-  type DeliveryOptions,
-  type DeliveryRouter,
-  FakeAccount,
-  FakeContact,
-  FakeGroup,
-  newMessageId,
-} from "./actors.js";
+import { FakeAccount, FakeContact, FakeGroup, newMessageId } from "./actors.js";
 import { type ConnectionHandler, FakeConnection } from "./connection.js";
+import { MessageDelivery } from "./delivery.js";
 import { FakeDevice } from "./device.js";
+import { disconnectStanza, LoginFaults } from "./faults.js";
 import { handleIq, type IqContext } from "./iq.js";
 import { handleLogin } from "./login.js";
-import { buildDirectStanza, buildGroupStanza, readBotMessage } from "./messages.js";
+import { readBotMessage } from "./messages.js";
 import type {
   CompanionRecord,
   DisconnectFault,
@@ -39,7 +33,7 @@ export interface FakeWhatsAppServerOptions {
  * through Baileys' own Signal code, and every message the bot sends is decrypted and recorded.
  * No test-framework imports, so the gateway's dev playground can run it too.
  */
-export class FakeWhatsAppServer implements ConnectionHandler, DeliveryRouter {
+export class FakeWhatsAppServer implements ConnectionHandler {
   readonly pki: TestPki;
   /** Every connection ever accepted, in order (closed ones included). */
   readonly connections: FakeConnection[] = [];
@@ -50,6 +44,8 @@ export class FakeWhatsAppServer implements ConnectionHandler, DeliveryRouter {
   /** Group metadata queries per group JID (to check the bot caches metadata). */
   readonly groupQueries = new Map<string, number>();
   readonly #accounts = new Map<string, FakeAccountRecord>();
+  readonly #delivery = new MessageDelivery(this.#accounts);
+  readonly #loginFaults = new LoginFaults();
   readonly #contacts = new Map<string, FakeContact>();
   readonly #lidToPhone = new Map<string, string>();
   readonly #groups = new Map<string, FakeGroup>();
@@ -110,7 +106,7 @@ export class FakeWhatsAppServer implements ConnectionHandler, DeliveryRouter {
     };
     this.#accounts.set(phone, record);
     this.#lidToPhone.set(lid, phone);
-    return new FakeAccount(record, this);
+    return new FakeAccount(record, this.#delivery);
   }
 
   /**
@@ -120,7 +116,7 @@ export class FakeWhatsAppServer implements ConnectionHandler, DeliveryRouter {
   addContact(phone: string, options: { name?: string; lid?: string } = {}): FakeContact {
     const lid = options.lid ?? `8${phone.slice(1)}`;
     const device = new FakeDevice({ user: phone, lid });
-    const contact = new FakeContact(device, options.name ?? `Contact ${phone}`, this);
+    const contact = new FakeContact(device, options.name ?? `Contact ${phone}`, this.#delivery);
     this.#contacts.set(phone, contact);
     this.#lidToPhone.set(lid, phone);
     return contact;
@@ -142,7 +138,7 @@ export class FakeWhatsAppServer implements ConnectionHandler, DeliveryRouter {
         accounts: init.accounts,
         addressingMode: init.addressingMode ?? "pn",
       },
-      this,
+      this.#delivery,
     );
     this.#groups.set(jid, group);
     return group;
@@ -232,25 +228,23 @@ export class FakeWhatsAppServer implements ConnectionHandler, DeliveryRouter {
       connection.terminate();
       return;
     }
-    if (fault.kind === "logged-out") {
-      const account = this.#account(phone);
-      if (connection.deviceId !== undefined) account.companions.delete(connection.deviceId);
-      connection.send({
-        tag: "stream:error",
-        attrs: { code: "401" },
-        content: [{ tag: "conflict", attrs: { type: "device_removed" } }],
-      });
-    } else if (fault.kind === "replaced") {
-      connection.send({
-        tag: "stream:error",
-        attrs: {},
-        content: [{ tag: "conflict", attrs: { type: "replaced" } }],
-      });
-    } else {
-      const code = fault.kind === "restart-required" ? 515 : fault.code;
-      connection.send({ tag: "stream:error", attrs: { code: String(code) } });
+    if (fault.kind === "logged-out" && connection.deviceId !== undefined) {
+      this.#account(phone).companions.delete(connection.deviceId);
     }
+    connection.send(disconnectStanza(fault));
     connection.close();
+  }
+
+  /**
+   * Answers the next `times` logins of `phone` (default: all until `clearLoginFaults`) with
+   * `<failure reason=code>` and closes: e.g. 503 for a WhatsApp outage while the bot starts.
+   */
+  refuseLogins(phone: string, code: number, times?: number): void {
+    this.#loginFaults.refuse(phone, code, times);
+  }
+
+  clearLoginFaults(phone?: string): void {
+    this.#loginFaults.clear(phone);
   }
 
   /** Every message the bot sent, decrypted, in order. */
@@ -285,80 +279,10 @@ export class FakeWhatsAppServer implements ConnectionHandler, DeliveryRouter {
     }
   }
 
-  // ---------------------------------------------------------------- delivery (DeliveryRouter)
-
-  async deliverDirect(
-    sender: { device: FakeDevice; name: string },
-    accountPhone: string,
-    message: proto.IMessage,
-    options: DeliveryOptions & { selfChat?: boolean },
-  ): Promise<DeliveredMessage> {
-    const account = this.#account(accountPhone);
-    const id = options.id ?? newMessageId();
-    const build = (companionJid: string, offline: boolean) =>
-      buildDirectStanza({
-        sender: sender.device,
-        senderName: sender.name,
-        companionJid,
-        bundle: this.#bundleOf(companionJid),
-        message,
-        id,
-        addressing: options.addressing ?? "pn",
-        selfChat: options.selfChat === true,
-        offline,
-      });
-    await this.#fanOut(account, build, options.deliverTwice === true);
-    return { id };
-  }
-
-  async deliverGroup(
-    group: FakeGroup,
-    sender: FakeContact,
-    message: proto.IMessage,
-    options: DeliveryOptions,
-  ): Promise<DeliveredMessage> {
-    const id = options.id ?? newMessageId();
-    for (const phone of group.accounts) {
-      const account = this.#account(phone);
-      const build = (companionJid: string, offline: boolean) =>
-        buildGroupStanza({
-          group,
-          sender,
-          companionJid,
-          bundle: this.#bundleOf(companionJid),
-          message,
-          id,
-          offline,
-        });
-      await this.#fanOut(account, build, options.deliverTwice === true);
-    }
-    return { id };
-  }
-
-  /** Sends to every linked companion: now if connected, else queued for its next login. */
-  async #fanOut(
-    account: FakeAccountRecord,
-    build: (companionJid: string, offline: boolean) => Promise<BinaryNode>,
-    twice: boolean,
-  ): Promise<void> {
-    for (const companion of account.companions.values()) {
-      const companionJid = `${account.phone}:${companion.deviceId}@s.whatsapp.net`;
-      const times = twice ? 2 : 1;
-      for (let i = 0; i < times; i++) {
-        const connection = companion.connection;
-        if (connection?.open && connection.stage === "authenticated" && companion.bundle) {
-          connection.send(await build(companionJid, false));
-        } else {
-          companion.pending.push({ build: (jid) => build(jid, true) });
-        }
-      }
-    }
-  }
-
   // ---------------------------------------------------------------- ConnectionHandler
 
   async onLogin(connection: FakeConnection, payload: proto.ClientPayload): Promise<void> {
-    handleLogin(connection, payload, this.#accounts);
+    handleLogin(connection, payload, this.#accounts, this.#loginFaults);
   }
 
   async onNode(connection: FakeConnection, node: BinaryNode): Promise<void> {
@@ -397,12 +321,6 @@ export class FakeWhatsAppServer implements ConnectionHandler, DeliveryRouter {
     return { deviceId, noiseKey, bundle: undefined, connection: undefined, pending: [] };
   }
 
-  #bundleOf(companionJid: string) {
-    const decoded = jidDecode(companionJid);
-    const account = decoded ? this.#accounts.get(decoded.user) : undefined;
-    return account?.companions.get(decoded?.device ?? 0)?.bundle;
-  }
-
   /** Finds the fake device a JID names (PN or LID form, any device suffix). */
   #deviceFor(jid: string): FakeDevice | undefined {
     const decoded = jidDecode(jid);
@@ -417,20 +335,6 @@ export class FakeWhatsAppServer implements ConnectionHandler, DeliveryRouter {
     const decoded = jidDecode(jid);
     if (!decoded) return undefined;
     return decoded.server === "lid" ? this.#lidToPhone.get(decoded.user) : decoded.user;
-  }
-
-  async #flushPending(
-    connection: FakeConnection,
-    companion: CompanionRecord,
-    companionJid: string,
-  ): Promise<void> {
-    const pending = companion.pending.splice(0);
-    for (const item of pending) connection.send(await item.build(companionJid));
-    connection.send({
-      tag: "ib",
-      attrs: {},
-      content: [{ tag: "offline", attrs: { count: String(pending.length) } }],
-    });
   }
 
   async #onBotMessage(connection: FakeConnection, node: BinaryNode): Promise<void> {
@@ -465,7 +369,7 @@ export class FakeWhatsAppServer implements ConnectionHandler, DeliveryRouter {
       groupQueries: this.groupQueries,
       codeExchanges: this.#codeExchanges,
       newCompanion: (deviceId, noiseKey) => this.#companion(deviceId, noiseKey),
-      flushPending: (companion, jid) => this.#flushPending(connection, companion, jid),
+      flushPending: (companion, jid) => this.#delivery.flushPending(connection, companion, jid),
       pairSuccessFor: (phone, identity, advSecret) => {
         const account = this.#account(phone);
         const deviceId = account.nextDeviceId++;
