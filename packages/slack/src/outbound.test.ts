@@ -116,6 +116,33 @@ describe("outbound", () => {
     expect(h.fake.callsTo("chat.postMessage")).toHaveLength(1);
   });
 
+  it("keeps the ids of the chunks already posted on the error when a later chunk fails", async () => {
+    h.fake.fail({ method: "chat.postMessage", after: 1, kind: { type: "error", error: "msg_too_long" } });
+    const text = [`${"a ".repeat(1500)}`, `${"b ".repeat(1500)}`, `${"c ".repeat(1500)}`].join("\n\n");
+    const error = await channel.send(to(chan.id), { text }).catch((e: unknown) => e);
+    const [first] = await h.fake.waitForPosts(1);
+    expect(error).toMatchObject({
+      code: "PLATFORM_ERROR",
+      message: 'Slack account "default": chat.postMessage failed: msg_too_long',
+      sentIds: [`${chan.id}:${first?.ts}`],
+    });
+    expect(h.fake.posts).toHaveLength(1);
+    expect(h.logger.records.find((r) => r.message === "Slack reply partly sent")).toMatchObject({
+      level: "warn",
+      fields: { sentIds: [`${chan.id}:${first?.ts}`], chunks: 3 },
+    });
+  });
+
+  it("does not mark a refused token kept for later sends with one send's partial ids", async () => {
+    h.fake.fail({ method: "chat.postMessage", after: 1, kind: { type: "error", error: "invalid_auth" } });
+    const text = `${"a ".repeat(1500)}\n\n${"b ".repeat(1500)}`;
+    const partial = await channel.send(to(chan.id), { text }).catch((e: unknown) => e);
+    expect(partial).toMatchObject({ code: "AUTH_FAILED", sentIds: [expect.any(String)] });
+    const later = await channel.send(to(chan.id), { text: "again" }).catch((e: unknown) => e);
+    expect(later).toMatchObject({ code: "AUTH_FAILED" });
+    expect(later).not.toHaveProperty("sentIds");
+  });
+
   it("turns platform errors into PlatformError with the method", async () => {
     await expect(channel.send(to("C_NOPE"), { text: "x" })).rejects.toMatchObject({
       code: "PLATFORM_ERROR",

@@ -8,10 +8,11 @@ import {
   RateLimitError,
   type SentMessage,
   sleep,
+  toGatewayError,
 } from "@patchbay/core";
 import type { SlackApi } from "./api.js";
 import type { SlackDirectory } from "./directory.js";
-import { retryAfterSeconds, toSlackError } from "./errors.js";
+import { retryAfterSeconds, toSlackError, withSentIds } from "./errors.js";
 import { toSlackText } from "./format.js";
 import { messageId } from "./inbound.js";
 
@@ -41,6 +42,7 @@ export function threadTsOf(replyToId: string | undefined): string | undefined {
  * chunk limit, in the thread the conversation is in. A 429 pauses every send of the account for
  * `Retry-After`, then retries, at most `rateLimit.maxRetries` times and never longer than
  * `rateLimit.maxWaitMs`; beyond that it throws RateLimitError for the gateway to reschedule.
+ * When a later chunk fails, the thrown error carries `sentIds`: the ids of the chunks posted.
  */
 export class SlackSender {
   readonly #api: SlackApi;
@@ -81,8 +83,19 @@ export class SlackSender {
     const chunks = chunkText(toSlackText(message), { limit: this.#settings.chunkLimit });
     const ids: string[] = [];
     for (const text of chunks) {
-      const posted = await this.#post(channel, text, threadTs);
-      ids.push(messageId(posted.channel, posted.ts));
+      try {
+        const posted = await this.#post(channel, text, threadTs);
+        ids.push(messageId(posted.channel, posted.ts));
+      } catch (error) {
+        if (ids.length === 0) throw error;
+        const failure = toGatewayError(error);
+        this.#settings.logger.warn("Slack reply partly sent", {
+          sentIds: ids,
+          chunks: chunks.length,
+          reason: failure.message,
+        });
+        throw withSentIds(failure, ids);
+      }
     }
     return { ids };
   }

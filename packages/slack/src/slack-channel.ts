@@ -53,6 +53,10 @@ interface Running {
  * One Slack account (a bot in one workspace) on Bolt. Socket Mode accounts share one connection
  * per app token through the SlackSocketHub; HTTP-mode accounts expose `httpHandler()` for the
  * gateway's HTTP server. Reports facts, sends what it is told, never decides policy.
+ *
+ * No `sendTyping`: Slack gives bots no typing indicator in ordinary conversations (only the legacy
+ * RTM API had one; `assistant.threads.setStatus` works in AI-app assistant threads only), so the
+ * gateway shows none on Slack.
  */
 export class SlackChannel implements ChannelAdapter {
   readonly channel = "slack" as const;

@@ -130,6 +130,15 @@ describe("FakeSlack Web API", () => {
     fake.revokeToken(bot.botToken);
     expect((await call("auth.test", bot.botToken)).body.error).toBe("token_revoked");
   });
+
+  it("lets `after` matching calls through before a fault applies", async () => {
+    const { bot, chan } = setup();
+    fake.fail({ method: "chat.postMessage", after: 2, kind: { type: "error", error: "msg_too_long" } });
+    const post = () => call("chat.postMessage", bot.botToken, { channel: chan.id, text: "x" });
+    await call("auth.test", bot.botToken);
+    const results = [await post(), await post(), await post(), await post()];
+    expect(results.map((r) => r.body.error ?? "ok")).toEqual(["ok", "ok", "msg_too_long", "ok"]);
+  });
 });
 
 describe("FakeSlack Socket Mode", () => {

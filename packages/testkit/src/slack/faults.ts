@@ -14,6 +14,8 @@ export interface SlackFaultSpec {
   token?: string;
   /** How many matching calls it affects (default 1). */
   times?: number;
+  /** How many matching calls pass untouched first, counted from when the fault is added (default 0). */
+  after?: number;
   kind: SlackFaultKind;
 }
 
@@ -26,6 +28,7 @@ export interface FaultResponse {
 
 interface ActiveFault extends SlackFaultSpec {
   remaining: number;
+  skip: number;
 }
 
 /** Scripted Web API faults, consumed in the order they were added. */
@@ -33,23 +36,31 @@ export class SlackFaults {
   readonly #faults: ActiveFault[] = [];
 
   add(spec: SlackFaultSpec): void {
-    this.#faults.push({ ...spec, remaining: spec.times ?? 1 });
+    this.#faults.push({ ...spec, remaining: spec.times ?? 1, skip: spec.after ?? 0 });
   }
 
   clear(): void {
     this.#faults.length = 0;
   }
 
-  /** Consumes the first fault matching this call and returns the response it causes. */
+  /**
+   * Consumes the first due fault matching this call and returns the response it causes. Every
+   * matching call counts down the `after` of faults still waiting, faulted or not.
+   */
   take(method: string, token: string | undefined): FaultResponse | undefined {
-    const index = this.#faults.findIndex(
-      (f) => (f.method === undefined || f.method === method) && (f.token === undefined || f.token === token),
-    );
-    const fault = this.#faults[index];
-    if (!fault) return undefined;
-    fault.remaining -= 1;
-    if (fault.remaining <= 0) this.#faults.splice(index, 1);
-    return responseOf(fault.kind);
+    let due: ActiveFault | undefined;
+    for (const fault of this.#faults) {
+      const matches =
+        (fault.method === undefined || fault.method === method) &&
+        (fault.token === undefined || fault.token === token);
+      if (!matches) continue;
+      if (fault.skip > 0) fault.skip -= 1;
+      else due ??= fault;
+    }
+    if (!due) return undefined;
+    due.remaining -= 1;
+    if (due.remaining <= 0) this.#faults.splice(this.#faults.indexOf(due), 1);
+    return responseOf(due.kind);
   }
 }
 
