@@ -1,6 +1,31 @@
 import { randomUUID } from "node:crypto";
+import type { DeliveryOptions, EventDelivery } from "./delivery.js";
 import type { SlackEventCallback, SlackWireEvent, SlackWireFile } from "./wire.js";
 import { channelTypeOf, type FakeConversation, type FakeInstallation } from "./world.js";
+
+export interface UserMessageInput extends DeliveryOptions {
+  /** Conversation id (C…, G…, D…); use `fake.imWith(team, user).id` for a DM. */
+  channel: string;
+  user: string;
+  text: string;
+  /** Post as a reply in this thread. */
+  threadTs?: string;
+  subtype?: string;
+  files?: SlackWireFile[];
+  /** Only these apps receive it (default: every app installed in the workspace). */
+  appIds?: string[];
+  /**
+   * `auto` (Slack's behaviour): every app gets `message`, and a mentioned bot's app also
+   * `app_mention`, both at once. `only`: mentioned apps get just `app_mention` (apps that do not
+   * subscribe to message events). `none`: `message` only.
+   */
+  appMention?: "auto" | "only" | "none";
+}
+
+export interface UserMessage {
+  ts: string;
+  deliveries: EventDelivery[];
+}
 
 /** What a scripted user message looks like before it becomes events. */
 export interface MessageSpec {
@@ -100,4 +125,42 @@ export function eventCallback(
 /** The bot user ids mentioned as `<@U…>` (or `<@U…|name>`) in `text`. */
 export function mentionedUserIds(text: string): string[] {
   return [...text.matchAll(/<@([UW][A-Z0-9]+)(?:\|[^>]*)?>/g)].map((m) => m[1] as string);
+}
+
+/**
+ * The events Slack sends for a user's message, per installed app: `message` to each, plus
+ * `app_mention` to the apps whose bot is mentioned (see `UserMessageInput.appMention`).
+ */
+export function userMessageEvents(
+  spec: MessageSpec,
+  installations: readonly FakeInstallation[],
+  mode: UserMessageInput["appMention"] = "auto",
+): Array<{ installation: FakeInstallation; event: SlackWireEvent }> {
+  const mentioned = new Set(mentionedUserIds(spec.text));
+  const out: Array<{ installation: FakeInstallation; event: SlackWireEvent }> = [];
+  for (const installation of installations) {
+    if (mode !== "only") out.push({ installation, event: messageEvent(spec) });
+    if (mentioned.has(installation.botUserId) && mode !== "none")
+      out.push({ installation, event: appMentionEvent(spec) });
+  }
+  return out;
+}
+
+/** A `bot_message` from an integration (incoming webhook, legacy bot): a bot id and no user. */
+export function integrationEvent(
+  conversation: FakeConversation,
+  input: { botId: string; name: string; text: string; ts: string },
+): SlackWireEvent {
+  return {
+    type: "message",
+    subtype: "bot_message",
+    channel: conversation.id,
+    channel_type: channelTypeOf(conversation.kind),
+    bot_id: input.botId,
+    username: input.name,
+    text: input.text,
+    ts: input.ts,
+    event_ts: input.ts,
+    team: conversation.teamId,
+  };
 }

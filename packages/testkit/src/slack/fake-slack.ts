@@ -4,20 +4,21 @@ import { closeServer, listenOnLoopback } from "../net.js";
 import { createApiHandler } from "./api-server.js";
 import { Deliverer, type DeliveryOptions, type EventDelivery } from "./delivery.js";
 import {
-  appMentionEvent,
   eventCallback,
+  integrationEvent,
   type MessageSpec,
-  mentionedUserIds,
   messageEvent,
+  type UserMessage,
+  type UserMessageInput,
+  userMessageEvents,
 } from "./events.js";
 import { type SlackFaultSpec, SlackFaults } from "./faults.js";
 import type { HttpDelivery, SignatureMode } from "./http-events.js";
 import { type PostFilter, PostLog } from "./post-log.js";
 import { type SocketDelivery, SocketModeServer } from "./socket-mode.js";
 import { type FakeApiCall, type FakePostedMessage, SlackWebApi } from "./web-api.js";
-import type { SlackEventCallback, SlackWireEvent, SlackWireFile } from "./wire.js";
+import type { SlackEventCallback, SlackWireEvent } from "./wire.js";
 import {
-  channelTypeOf,
   type FakeApp,
   type FakeConversation,
   type FakeConversationKind,
@@ -38,30 +39,6 @@ export interface FakeSlackOptions {
   answerPings?: boolean;
   /** Echo every bot post back to the workspace's apps as a `message` event, as Slack does (default true). */
   echoBotMessages?: boolean;
-}
-
-export interface UserMessageInput extends DeliveryOptions {
-  /** Conversation id (C…, G…, D…); use `fake.imWith(team, user).id` for a DM. */
-  channel: string;
-  user: string;
-  text: string;
-  /** Post as a reply in this thread. */
-  threadTs?: string;
-  subtype?: string;
-  files?: SlackWireFile[];
-  /** Only these apps receive it (default: every app installed in the workspace). */
-  appIds?: string[];
-  /**
-   * `auto` (Slack's behaviour): every app gets `message`, and a mentioned bot's app also
-   * `app_mention`, both at once. `only`: mentioned apps get just `app_mention` (apps that do not
-   * subscribe to message events). `none`: `message` only.
-   */
-  appMention?: "auto" | "only" | "none";
-}
-
-export interface UserMessage {
-  ts: string;
-  deliveries: EventDelivery[];
 }
 
 /**
@@ -213,18 +190,12 @@ export class FakeSlack {
       ...(input.subtype ? { subtype: input.subtype } : {}),
       ...(input.files ? { files: input.files } : {}),
     };
-    const mentioned = new Set(mentionedUserIds(input.text));
-    const mode = input.appMention ?? "auto";
     const targets = this.world
       .installationsIn(conversation.teamId)
       .filter((i) => input.appIds === undefined || input.appIds.includes(i.appId));
-    const pending: Promise<EventDelivery>[] = [];
-    for (const installation of targets) {
-      const isMentioned = mentioned.has(installation.botUserId);
-      if (mode !== "only") pending.push(this.sendEvent(installation, messageEvent(spec), input));
-      if (isMentioned && mode !== "none")
-        pending.push(this.sendEvent(installation, appMentionEvent(spec), input));
-    }
+    const pending = userMessageEvents(spec, targets, input.appMention).map(({ installation, event }) =>
+      this.sendEvent(installation, event, input),
+    );
     this.world.recordAuthor(conversation.id, ts, input.user);
     return { ts, deliveries: await Promise.all(pending) };
   }
@@ -238,18 +209,7 @@ export class FakeSlack {
   ) {
     const conversation = this.world.requireConversation(input.channel);
     const ts = this.nextTs();
-    const event: SlackWireEvent = {
-      type: "message",
-      subtype: "bot_message",
-      channel: conversation.id,
-      channel_type: channelTypeOf(conversation.kind),
-      bot_id: input.botId,
-      username: input.name,
-      text: input.text,
-      ts,
-      event_ts: ts,
-      team: conversation.teamId,
-    };
+    const event = integrationEvent(conversation, { ...input, ts });
     const targets = this.world.installationsIn(conversation.teamId);
     return { ts, deliveries: await Promise.all(targets.map((i) => this.sendEvent(i, event, input))) };
   }
@@ -260,7 +220,6 @@ export class FakeSlack {
     return this.deliver(installation.appId, body, options);
   }
 
-  /** Delivers an Events API body to `appId` over Socket Mode or HTTP. */
   /** Delivers an Events API body to `appId`: over Socket Mode when connected, else to its event URL. */
   async deliver(
     appId: string,

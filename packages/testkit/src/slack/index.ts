@@ -5,13 +5,10 @@ export {
   type MessageSpec,
   mentionedUserIds,
   messageEvent,
-} from "./events.js";
-export {
-  FakeSlack,
-  type FakeSlackOptions,
   type UserMessage,
   type UserMessageInput,
-} from "./fake-slack.js";
+} from "./events.js";
+export { FakeSlack, type FakeSlackOptions } from "./fake-slack.js";
 export type { SlackFaultKind, SlackFaultSpec } from "./faults.js";
 export {
   type HttpDelivery,
