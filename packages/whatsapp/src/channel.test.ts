@@ -1,3 +1,4 @@
+import { createRecordingLogger } from "@patchbay/core";
 import { waitFor } from "@patchbay/testkit";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createHarness, type Harness, recordingSink } from "./test-support.js";
@@ -215,6 +216,43 @@ describe("WhatsApp channel against the fake WhatsApp Web server", () => {
     await account.sayToSelf("second note");
     await inbox.next(2);
     expect(inbox.envelopes.map((e) => e.text)).toEqual(["note to self", "second note"]);
+  });
+
+  it("ignores status broadcasts (stories) but not the contact's next DM", async () => {
+    h.fake.addAccount(BOT);
+    const kim = h.fake.addContact("15550002014", { name: "Kim" });
+    const logger = createRecordingLogger();
+    const channel = await h.linkedChannel(BOT, { logger });
+    const inbox = recordingSink();
+    await channel.start(inbox.sink);
+    await h.fake.postStatus(kim, "my holiday", [BOT]);
+    // Reached the adapter (decrypted by Baileys), and went no further.
+    const skipped = () => logger.records.some((r) => r.message === "WhatsApp message skipped");
+    await waitFor(() => skipped() || inbox.envelopes.length > 0, { what: "the status handled" });
+    await kim.say(BOT, "did you see it?");
+    await waitFor(() => inbox.envelopes.some((e) => e.text === "did you see it?"), { what: "the DM" });
+    expect(inbox.envelopes.map((e) => e.text)).toEqual(["did you see it?"]);
+    expect(logger.records.find((r) => r.message === "WhatsApp message skipped")?.fields.reason).toBe(
+      "status broadcast",
+    );
+  });
+
+  it("ignores what the owner types to a contact on the phone (fromMe), while the contact is heard", async () => {
+    const account = h.fake.addAccount(BOT);
+    const lee = h.fake.addContact("15550002015", { name: "Lee" });
+    const logger = createRecordingLogger();
+    const channel = await h.linkedChannel(BOT, { logger });
+    const inbox = recordingSink();
+    await channel.start(inbox.sink);
+    await account.sayFromPhone(lee, "I'll answer this one myself");
+    const skipped = () => logger.records.some((r) => r.message === "WhatsApp message skipped");
+    await waitFor(() => skipped() || inbox.envelopes.length > 0, { what: "the owner's message handled" });
+    await lee.say(BOT, "thanks");
+    await waitFor(() => inbox.envelopes.some((e) => e.text === "thanks"), { what: "Lee's message" });
+    expect(inbox.envelopes.map((e) => [e.peer.id, e.text])).toEqual([["+15550002015", "thanks"]]);
+    expect(logger.records.find((r) => r.message === "WhatsApp message skipped")?.fields.reason).toBe(
+      "own message",
+    );
   });
 
   it("reports captions and attachment metadata", async () => {

@@ -22,7 +22,12 @@ export interface DeliveryRouter {
     sender: { device: FakeDevice; name: string },
     accountPhone: string,
     message: proto.IMessage,
-    options: DeliveryOptions & { selfChat?: boolean },
+    options: DeliveryOptions & {
+      /** The owner writes in their own chat ("Message yourself"). */
+      selfChat?: boolean;
+      /** The owner writes to this chat JID on their phone; linked devices get it as their own. */
+      ownerTo?: string;
+    },
   ): Promise<DeliveredMessage>;
   deliverGroup(
     group: FakeGroup,
@@ -171,6 +176,23 @@ export class FakeAccount {
   /** Device ids of the companions (linked devices) currently linked to this number. */
   get linkedDevices(): number[] {
     return [...this.#record.companions.keys()];
+  }
+
+  /**
+   * The owner types to `to` on their phone. Linked devices receive it as a message of their own
+   * (`fromMe`), in the chat with `to`.
+   */
+  sayFromPhone(
+    to: FakeContact,
+    text: string,
+    options: DeliveryOptions & TextOptions = {},
+  ): Promise<DeliveredMessage> {
+    return this.#router.deliverDirect(
+      { device: this.#record.primary, name: "Owner" },
+      this.#record.phone,
+      textMessage(text, options),
+      { ...options, ownerTo: to.jid },
+    );
   }
 
   /** The owner writes in their own chat ("Message yourself"), which the bot sees as self-chat. */

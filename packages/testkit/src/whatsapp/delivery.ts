@@ -27,7 +27,7 @@ export class MessageDelivery implements DeliveryRouter {
     sender: { device: FakeDevice; name: string },
     accountPhone: string,
     message: proto.IMessage,
-    options: DeliveryOptions & { selfChat?: boolean },
+    options: DeliveryOptions & { selfChat?: boolean; ownerTo?: string },
   ): Promise<DeliveredMessage> {
     const account = this.#account(accountPhone);
     const id = options.id ?? newMessageId();
@@ -41,6 +41,7 @@ export class MessageDelivery implements DeliveryRouter {
         id,
         addressing: options.addressing ?? "pn",
         selfChat: options.selfChat === true,
+        ownerTo: options.ownerTo,
         offline,
       });
     await this.#fanOut(account, build, options.deliverTwice === true);

@@ -28,6 +28,8 @@ export interface DirectStanzaInput {
   addressing: "pn" | "lid";
   /** The sender is the account owner writing in their own chat (a DSM to their own number). */
   selfChat: boolean;
+  /** The sender is the account owner writing to this JID on their phone (a DSM to that chat). */
+  ownerTo?: string | undefined;
   offline: boolean;
 }
 
@@ -35,8 +37,10 @@ export interface DirectStanzaInput {
 export async function buildDirectStanza(input: DirectStanzaInput): Promise<BinaryNode> {
   const { sender } = input;
   await ensureSession(sender, input.companionJid, input.bundle);
-  const content: proto.IMessage = input.selfChat
-    ? { deviceSentMessage: { destinationJid: sender.jid, message: input.message } }
+  // The owner's own messages reach their linked devices as device-sent messages (DSM).
+  const dsmTo = input.selfChat ? sender.jid : input.ownerTo;
+  const content: proto.IMessage = dsmTo
+    ? { deviceSentMessage: { destinationJid: dsmTo, message: input.message } }
     : input.message;
   const { type, ciphertext } = await sender.encryptFor(input.companionJid, content);
   const attrs: Record<string, string> = {
@@ -45,9 +49,9 @@ export async function buildDirectStanza(input: DirectStanzaInput): Promise<Binar
     type: stanzaType(input.message),
     notify: input.senderName,
   };
-  if (input.selfChat) {
+  if (dsmTo) {
     attrs.from = sender.jid;
-    attrs.recipient = sender.jid;
+    attrs.recipient = dsmTo;
   } else if (input.addressing === "lid" && sender.lidJid) {
     attrs.from = sender.lidJid;
     attrs.sender_pn = sender.jid;

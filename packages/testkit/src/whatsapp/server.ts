@@ -1,7 +1,7 @@
 import type { AddressInfo } from "node:net";
 import { type AuthenticationCreds, type BinaryNode, jidDecode, type proto } from "baileys";
 import { WebSocketServer } from "ws";
-import { FakeAccount, FakeContact, FakeGroup, newMessageId } from "./actors.js";
+import { type DeliveredMessage, FakeAccount, FakeContact, FakeGroup, newMessageId } from "./actors.js";
 import { type ConnectionHandler, FakeConnection } from "./connection.js";
 import { MessageDelivery } from "./delivery.js";
 import { FakeDevice } from "./device.js";
@@ -142,6 +142,18 @@ export class FakeWhatsAppServer implements ConnectionHandler {
     );
     this.#groups.set(jid, group);
     return group;
+  }
+
+  /**
+   * `contact` posts a status update ("story") seen by the bot numbers `accounts`: WhatsApp sends it
+   * from `status@broadcast`, sender-key encrypted like a group message.
+   */
+  postStatus(contact: FakeContact, text: string, accounts: string[]): Promise<DeliveredMessage> {
+    const broadcast = new FakeGroup(
+      { jid: "status@broadcast", subject: "status", members: [contact], accounts, addressingMode: "pn" },
+      this.#delivery,
+    );
+    return broadcast.say(contact, text);
   }
 
   /**
