@@ -217,7 +217,8 @@ export class WhatsAppChannel implements ChannelAdapter {
     const now = this.#now();
     const last = this.#typing.get(jid);
     if (last !== undefined && now - last < TYPING_REFRESH_MS) return;
-    // Recorded before the await, so a reply that finishes meanwhile still sends `paused`.
+    // Recorded before the await: overlapping calls send one `composing`, and a reply that
+    // finishes meanwhile still ends it with `paused`.
     this.#typing.set(jid, now);
     try {
       await sock.sendPresenceUpdate("composing", jid);
