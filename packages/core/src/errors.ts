@@ -91,6 +91,24 @@ export class PlatformError extends GatewayError {
   }
 }
 
+/**
+ * A reply in several parts failed after some of them went out. `sentIds` are the platform ids of
+ * the parts that were delivered, so the caller can record a partial delivery instead of losing
+ * them (and a retry need not send them twice). `code` is the failure's; `cause` is the failure.
+ */
+export class PartialSendError extends GatewayError {
+  readonly sentIds: readonly string[];
+
+  constructor(sentIds: readonly string[], parts: number, failure: GatewayError) {
+    super(failure.code, `${failure.message} (after ${sentIds.length} of ${parts} parts were sent)`, {
+      cause: failure,
+      ...(failure.channel !== undefined ? { channel: failure.channel } : {}),
+      ...(failure.accountId !== undefined ? { accountId: failure.accountId } : {}),
+    });
+    this.sentIds = [...sentIds];
+  }
+}
+
 /** The one choke point that turns any thrown value into a GatewayError. */
 export function toGatewayError(value: unknown): GatewayError {
   if (value instanceof GatewayError) return value;

@@ -9,6 +9,7 @@ import {
   type Logger,
   type OutboundMessage,
   type OutboundTarget,
+  PartialSendError,
   type ProbeResult,
   redactSecrets,
   type SentMessage,
@@ -20,13 +21,7 @@ import {
   type DiscordChannelOptions,
   parseDiscordChannelConfig,
 } from "./config.js";
-import {
-  type ErrorContext,
-  fatalCloseError,
-  loginFailure,
-  PartialSendError,
-  toDiscordError,
-} from "./errors.js";
+import { type ErrorContext, fatalCloseError, loginFailure, toDiscordError } from "./errors.js";
 import { type ChannelFacts, parseRawMessage, type RawMessage, readyUserId, toEnvelope } from "./inbound.js";
 import { type AllowedMentionsBody, allowedMentions, buildMessageBodies } from "./outbound.js";
 

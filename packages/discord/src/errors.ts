@@ -46,24 +46,6 @@ export function fatalCloseError(code: number, context: ErrorContext): GatewayErr
   );
 }
 
-/**
- * A reply in several parts failed after some of them went out. `sentIds` are the ids of the parts
- * Discord accepted, so the gateway's journal can record a partial delivery instead of losing
- * them (and a retry need not send them twice). `code` is the failure's; `cause` is the failure.
- */
-export class PartialSendError extends GatewayError {
-  readonly sentIds: readonly string[];
-
-  constructor(sentIds: readonly string[], parts: number, failure: GatewayError) {
-    super(failure.code, `${failure.message} (after ${sentIds.length} of ${parts} parts were sent)`, {
-      cause: failure,
-      ...(failure.channel !== undefined ? { channel: failure.channel } : {}),
-      ...(failure.accountId !== undefined ? { accountId: failure.accountId } : {}),
-    });
-    this.sentIds = [...sentIds];
-  }
-}
-
 const field = (value: unknown, key: string): unknown =>
   typeof value === "object" && value !== null ? (value as Record<string, unknown>)[key] : undefined;
 

@@ -1,6 +1,7 @@
 import type { DiscordChannelOptions } from "./config.js";
 import { DiscordChannel } from "./discord-channel.js";
 
+export { PartialSendError } from "@patchbay/core";
 export type { BotIdentity } from "./client.js";
 export {
   DiscordAllowedMentionsConfig,
@@ -9,7 +10,7 @@ export {
   parseDiscordChannelConfig,
 } from "./config.js";
 export { DiscordChannel } from "./discord-channel.js";
-export { FATAL_CLOSE_CODES, PartialSendError } from "./errors.js";
+export { FATAL_CLOSE_CODES } from "./errors.js";
 export { escapeMarkdown, formatForDiscord } from "./format.js";
 export {
   type AllowedMentionsBody,

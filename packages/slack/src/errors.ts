@@ -124,15 +124,3 @@ export function toSlackError(error: unknown, context: ErrorContext): GatewayErro
     },
   );
 }
-
-/**
- * The error of a send that failed after some chunks were posted, carrying their ids as `sentIds`
- * so the caller can record them instead of posting them twice. A copy: the original may be shared
- * (a refused token is kept and rethrown for every later send).
- */
-export function withSentIds<E extends GatewayError>(error: E, sentIds: readonly string[]): E {
-  if (sentIds.length === 0) return error;
-  const copy = Object.create(Object.getPrototypeOf(error), Object.getOwnPropertyDescriptors(error)) as E;
-  Object.defineProperty(copy, "sentIds", { value: [...sentIds], enumerable: true });
-  return copy;
-}

@@ -123,7 +123,8 @@ describe("outbound", () => {
     const [first] = await h.fake.waitForPosts(1);
     expect(error).toMatchObject({
       code: "PLATFORM_ERROR",
-      message: 'Slack account "default": chat.postMessage failed: msg_too_long',
+      message:
+        'Slack account "default": chat.postMessage failed: msg_too_long (after 1 of 3 parts were sent)',
       sentIds: [`${chan.id}:${first?.ts}`],
     });
     expect(h.fake.posts).toHaveLength(1);

@@ -5,6 +5,7 @@ import {
   type Logger,
   type OutboundMessage,
   type OutboundTarget,
+  PartialSendError,
   RateLimitError,
   type SentMessage,
   sleep,
@@ -12,7 +13,7 @@ import {
 } from "@patchbay/core";
 import type { SlackApi } from "./api.js";
 import type { SlackDirectory } from "./directory.js";
-import { retryAfterSeconds, toSlackError, withSentIds } from "./errors.js";
+import { retryAfterSeconds, toSlackError } from "./errors.js";
 import { toSlackText } from "./format.js";
 import { messageId } from "./inbound.js";
 
@@ -94,7 +95,7 @@ export class SlackSender {
           chunks: chunks.length,
           reason: failure.message,
         });
-        throw withSentIds(failure, ids);
+        throw new PartialSendError(ids, chunks.length, failure);
       }
     }
     return { ids };

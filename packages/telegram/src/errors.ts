@@ -1,4 +1,11 @@
-import { ChannelAuthError, GatewayError, PlatformError, RateLimitError, redactSecrets } from "@patchbay/core";
+import {
+  ChannelAuthError,
+  GatewayError,
+  PartialSendError,
+  PlatformError,
+  RateLimitError,
+  redactSecrets,
+} from "@patchbay/core";
 
 /** A Bot API error answer (`{ ok: false, error_code, description, parameters }`), SDK-neutral. */
 export interface ApiFailure {
@@ -57,24 +64,6 @@ export function fromNetworkFailure(method: string, cause: unknown, ctx: ErrorCon
     `Telegram ${method} request failed for account "${ctx.accountId}": ${redactSecrets(detail, ctx.secrets)}`,
     { channel: "telegram", accountId: ctx.accountId },
   );
-}
-
-/**
- * A reply in several parts failed after some of them went out. `sentIds` are the ids of the parts
- * Telegram accepted, so the gateway's journal can record a partial delivery instead of losing
- * them (and a retry need not send them twice). `code` is the failure's; `cause` is the failure.
- */
-export class PartialSendError extends GatewayError {
-  readonly sentIds: readonly string[];
-
-  constructor(sentIds: readonly string[], parts: number, failure: GatewayError) {
-    super(failure.code, `${failure.message} (after ${sentIds.length} of ${parts} parts were sent)`, {
-      cause: failure,
-      ...(failure.channel !== undefined ? { channel: failure.channel } : {}),
-      ...(failure.accountId !== undefined ? { accountId: failure.accountId } : {}),
-    });
-    this.sentIds = [...sentIds];
-  }
 }
 
 /** The failure behind a send error: a partial send's cause, else the error itself. */

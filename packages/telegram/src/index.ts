@@ -1,6 +1,7 @@
 import { TelegramChannel } from "./channel.js";
 import { parseTelegramConfig, type TelegramChannelOptions } from "./config.js";
 
+export { PartialSendError } from "@patchbay/core";
 export { TelegramChannel } from "./channel.js";
 export type { BotIdentity, ParseMode } from "./client.js";
 export {
@@ -9,7 +10,6 @@ export {
   type TelegramChannelDeps,
   type TelegramChannelOptions,
 } from "./config.js";
-export { PartialSendError } from "./errors.js";
 export { escapeHtml, escapeMarkdownV2, renderMarkdown } from "./format.js";
 export type { WebhookHandler } from "./webhook.js";
 

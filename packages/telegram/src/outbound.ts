@@ -4,11 +4,12 @@ import {
   type Logger,
   type OutboundMessage,
   type OutboundTarget,
+  PartialSendError,
   PLATFORM_TEXT_LIMITS,
   toGatewayError,
 } from "@patchbay/core";
 import type { ParseMode, SendTextParams, SentTelegramMessage } from "./client.js";
-import { isEntityParseError, PartialSendError } from "./errors.js";
+import { isEntityParseError } from "./errors.js";
 import { renderMarkdown } from "./format.js";
 import { messageKey } from "./inbound.js";
 import type { SendScheduler } from "./pacing.js";

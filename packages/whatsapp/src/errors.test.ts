@@ -1,6 +1,6 @@
 import { GatewayError } from "@patchbay/core";
 import { describe, expect, it } from "vitest";
-import { classifyDisconnect, toSendError, withSentIds } from "./errors.js";
+import { classifyDisconnect, toSendError } from "./errors.js";
 
 const boom = (statusCode: number) =>
   Object.assign(new Error(`closed ${statusCode}`), { output: { statusCode } });
@@ -40,17 +40,5 @@ describe("toSendError", () => {
       status: 500,
       accountId: "a",
     });
-  });
-});
-
-describe("withSentIds", () => {
-  it("returns a copy carrying the ids, leaving a possibly shared original untouched", () => {
-    const original = toSendError(boom(500), "sendMessage", { accountId: "a" });
-    const partial = withSentIds(original, ["ID1"]);
-    expect(partial).toBeInstanceOf(original.constructor);
-    expect(partial).toMatchObject({ code: "PLATFORM_ERROR", message: original.message, sentIds: ["ID1"] });
-    expect(partial.stack).toBe(original.stack);
-    expect(original).not.toHaveProperty("sentIds");
-    expect(withSentIds(original, [])).toBe(original);
   });
 });

@@ -64,14 +64,3 @@ export function toSendError(error: unknown, method: string, context: { accountId
   }
   return toGatewayError(error);
 }
-
-/**
- * The error of a send that failed after some chunks went out, carrying their ids as `sentIds` so
- * the caller can record them instead of sending them twice. A copy: the original may be shared.
- */
-export function withSentIds<E extends GatewayError>(error: E, sentIds: readonly string[]): E {
-  if (sentIds.length === 0) return error;
-  const copy = Object.create(Object.getPrototypeOf(error), Object.getOwnPropertyDescriptors(error)) as E;
-  Object.defineProperty(copy, "sentIds", { value: [...sentIds], enumerable: true });
-  return copy;
-}

@@ -1,3 +1,4 @@
+import { PartialSendError } from "@patchbay/core";
 import { describe, expect, it } from "vitest";
 import type { WASocket } from "./client.js";
 import { sendChunks } from "./outbound.js";
@@ -30,13 +31,9 @@ describe("sendChunks", () => {
       accountId: "acct",
       onSent: () => {},
     }).catch((e: unknown) => e);
-    expect(error).toMatchObject({
-      code: "PLATFORM_ERROR",
-      method: "sendMessage",
-      status: 428,
-      accountId: "acct",
-      sentIds: ["MSG1"],
-    });
+    expect(error).toBeInstanceOf(PartialSendError);
+    expect(error).toMatchObject({ code: "PLATFORM_ERROR", accountId: "acct", sentIds: ["MSG1"] });
+    expect((error as PartialSendError).cause).toMatchObject({ method: "sendMessage", status: 428 });
   });
 
   it("adds no sentIds when nothing went out", async () => {

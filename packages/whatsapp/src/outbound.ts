@@ -1,7 +1,7 @@
-import { chunkText, GatewayError, type OutboundMessage, type Peer } from "@patchbay/core";
+import { chunkText, GatewayError, type OutboundMessage, PartialSendError, type Peer } from "@patchbay/core";
 import { isJidGroup, type proto, type WAMessage, type WASocket } from "./client.js";
 import { phoneDigits } from "./config.js";
-import { toSendError, withSentIds } from "./errors.js";
+import { toSendError } from "./errors.js";
 import { toWhatsAppText } from "./format.js";
 
 /**
@@ -94,7 +94,8 @@ export async function sendChunks(
       }
     }
   } catch (error) {
-    throw withSentIds(toSendError(error, "sendMessage", context), ids);
+    const failure = toSendError(error, "sendMessage", context);
+    throw ids.length > 0 ? new PartialSendError(ids, chunks.length, failure) : failure;
   }
   return ids;
 }
