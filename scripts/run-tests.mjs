@@ -37,9 +37,10 @@ for (const dir of workspaces) {
   passed += report.numPassedTests ?? 0;
   failed += report.numFailedTests ?? 0;
   skipped += (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
-  // A file that failed to load counts as a failure even though it ran no test.
+  // A file that failed without a failing test (it did not load, or a beforeAll hook threw and
+  // its tests were reported as skipped) counts as one failure.
   failed += (report.testResults ?? []).filter(
-    (r) => r.status === "failed" && r.assertionResults?.length === 0,
+    (r) => r.status === "failed" && !(r.assertionResults ?? []).some((a) => a.status === "failed"),
   ).length;
 }
 if (missing.length > 0) console.log(`no test report from: ${missing.join(", ")} (counted as failures)`);

@@ -62,6 +62,8 @@ export interface RunningGateway {
   snapshot(): ConfigSnapshot;
   status(): AccountStatus[];
   adapter(channel: string, accountId: string): ChannelAdapter | undefined;
+  /** Resolves once every account has finished its first start attempt (ready or failed). */
+  settled(): Promise<void>;
   /** Re-reads the config; keeps the running one (and returns false) when the new one is invalid. */
   reload(): Promise<boolean>;
   /** Drains in-flight turns and sends, then stops every account. */
@@ -164,6 +166,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     pairing,
     snapshot: () => snapshot,
     status: () => supervisor.status(),
+    settled: () => supervisor.settled(),
     adapter: (channel, accountId) => supervisor.adapter(channel, accountId),
     reload: async () => {
       let next: ConfigSnapshot;

@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import {
   type AccountHealth,
   assertAccountAffinity,
@@ -58,6 +59,8 @@ export class TelegramChannel implements ChannelAdapter {
   constructor(config: TelegramAdapterConfig, deps: TelegramChannelDeps = {}) {
     this.#config = config;
     this.accountId = config.accountId;
+    // Every paced send waits on this signal; dozens at once are normal, not a listener leak.
+    setMaxListeners(0, this.#stop.signal);
     const now = deps.now ?? Date.now;
     this.#logger = (deps.logger ?? silentLogger).child({ channel: "telegram", accountId: config.accountId });
     this.#state = deps.state ?? createMemoryStore();

@@ -71,6 +71,7 @@ async function refresh() {
     const decision = e.kind === "reply"
       ? "<span class=reply>reply from <b>" + esc(e.agentId) + "</b>: " + esc(e.text) + "</span>"
       : e.dropped ? "<span class=dropped>dropped: " + esc(e.dropped) + "</span>"
+      : e.broadcastTo ? "broadcast to <b>" + e.broadcastTo.map(esc).join("</b>, <b>") + "</b>"
       : "<b>" + esc(e.agentId) + "</b> via <code>" + esc(e.matchedBy) + "</code>" + (e.bindingIndex != null ? " (bindings[" + e.bindingIndex + "])" : "") + " <code>" + esc(e.sessionKey) + "</code>";
     return "<tr class=event data-kind=" + esc(e.kind) + "><td class=time>" + time(e.at) + "</td><td>" + esc(e.channel) + "/" + esc(e.accountId) + " " + esc(e.peer) +
       "</td><td>" + esc(e.sender) + "</td><td>" + (e.kind === "reply" ? "" : esc(e.text)) + "</td><td>" + decision + "</td></tr>";

@@ -54,6 +54,7 @@ export async function startDevPlayground(options: PlaygroundOptions): Promise<Ru
     await Promise.all(worlds.map((world) => world.stop()));
     throw error;
   }
+  await gateway.settled();
   options.io.out("");
   options.io.out(
     `Patchbay dev playground: ${worlds.map((w) => w.channel).join(", ")} run as fakes in this process.`,

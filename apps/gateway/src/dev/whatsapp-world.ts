@@ -38,7 +38,10 @@ export async function startWhatsAppWorld(port: number, stateDir: string): Promis
   });
   const authDir = join(stateDir, "credentials", "whatsapp", DEV_WHATSAPP.accountId);
   // The fake keeps no state across runs, so the dev number is linked afresh on every start.
-  await writeCredentials(authDir, fake.linkOffline(DEV_WHATSAPP.phone));
+  const creds = fake.linkOffline(DEV_WHATSAPP.phone);
+  // A real link learns the profile name from the phone; without one Baileys skips presence (typing).
+  if (creds.me) creds.me.name = "Patchbay Dev";
+  await writeCredentials(authDir, creds);
   return {
     channel: "whatsapp",
     accounts: [DEV_WHATSAPP.accountId],

@@ -12,6 +12,8 @@ export interface GatewayEvent {
   sessionKey?: string;
   matchedBy?: string;
   bindingIndex?: number | null;
+  /** The agents a broadcast sent this message to (when more than one). */
+  broadcastTo?: string[];
   /** Why the message went no further (blocked, not mentioned, duplicate, …). */
   dropped?: string;
 }

@@ -8,6 +8,7 @@ import {
   normalizeAgentId,
   type OutboundTarget,
   type PairingStore,
+  PartialSendError,
   parseAgentSessionKey,
   type ResolvedAgentRoute,
   resolveBroadcastRuns,
@@ -235,8 +236,6 @@ export class Pipeline {
         return dropped("not-mentioned", "not mentioned (kept as group history)", routed);
       }
     }
-    deps.events.add({ ...base, kind: "inbound", ...routed });
-
     // 5. Broadcast fan-out (WhatsApp only; core returns the plain route otherwise).
     const broadcast = resolveBroadcastRuns({
       cfg: snapshot.config,
@@ -246,6 +245,12 @@ export class Pipeline {
     });
     for (const warning of broadcast.warnings) deps.logger.warn(warning);
     const runs: Run[] = broadcast.runs.map((run) => ({ agentId: run.agentId, sessionKey: run.sessionKey }));
+    deps.events.add({
+      ...base,
+      kind: "inbound",
+      ...routed,
+      ...(runs.length > 1 ? { broadcastTo: runs.map((run) => run.agentId) } : {}),
+    });
     const groupHistory = isGroup ? this.#history.take(historyKey) : [];
 
     // 6-9. One turn per run, in its session lane.
@@ -341,10 +346,17 @@ export class Pipeline {
         await userLine;
         return;
       }
-      const ids = await this.#send(envelope, {
-        text,
-        ...(envelope.peer.kind !== "direct" ? { replyToId: envelope.id } : {}),
-      });
+      let ids: string[];
+      try {
+        ids = await this.#send(envelope, {
+          text,
+          ...(envelope.peer.kind !== "direct" ? { replyToId: envelope.id } : {}),
+        });
+      } catch (error) {
+        // What was delivered stays delivered: a replay must not send those chunks again.
+        if (error instanceof PartialSendError) await deps.journal.markSent(key, part, [...error.sentIds]);
+        throw error;
+      }
       await deps.journal.markSent(key, part, ids);
       await userLine;
       await sessions.append(

@@ -29,6 +29,20 @@ describe("SessionStore", () => {
     await rm(stateDir, { recursive: true, force: true });
   });
 
+  it("records every one of many sessions created at once in sessions.json (coalesced index writes)", async () => {
+    const store = await open("alex");
+    const keys = Array.from({ length: 60 }, (_, i) => `agent:alex:telegram:direct:${i}`);
+    await Promise.all(keys.map((key) => store.append(key, user(`from ${key}`))));
+    await store.close();
+    const index = JSON.parse(
+      await readFile(join(stateDir, "agents", "alex", "sessions", "sessions.json"), "utf8"),
+    );
+    expect(Object.keys(index).sort()).toEqual([...keys].sort());
+    const reopened = await open("alex");
+    expect(reopened.list()).toHaveLength(60);
+    await reopened.close();
+  });
+
   it("appends to a per-session JSONL transcript and lists it in sessions.json", async () => {
     const store = await open("alex");
     const key = "agent:alex:whatsapp:direct:+15551230001";

@@ -85,6 +85,7 @@ export class SessionStore {
   readonly #now: () => number;
   readonly #logger: Logger;
   #indexWrite: Promise<void> = Promise.resolve();
+  #queuedIndexWrite: Promise<void> | undefined;
   #flushTimer: NodeJS.Timeout | undefined;
   #closed = false;
 
@@ -273,10 +274,18 @@ export class SessionStore {
     this.#flushTimer.unref();
   }
 
+  /**
+   * Writes sessions.json after any write in flight. Calls made while a write is already queued
+   * (not yet started) share it: it snapshots the index when it starts, so it carries their changes
+   * too, and N new sessions cost two writes instead of N.
+   */
   #writeIndex(): Promise<void> {
-    const run = this.#indexWrite.then(() =>
-      writeJsonAtomic(this.#indexPath, Object.fromEntries(this.#index)),
-    );
+    if (this.#queuedIndexWrite) return this.#queuedIndexWrite;
+    const run = this.#indexWrite.then(() => {
+      this.#queuedIndexWrite = undefined;
+      return writeJsonAtomic(this.#indexPath, Object.fromEntries(this.#index));
+    });
+    this.#queuedIndexWrite = run;
     this.#indexWrite = run.catch(() => {});
     return run;
   }

@@ -67,15 +67,21 @@ export async function gatewayCommand(argv: string[], io: CliIo): Promise<number>
   return 0;
 }
 
-/** Resolves on the first SIGINT/SIGTERM; a second one while draining exits at once. */
+/**
+ * Resolves on the first SIGINT/SIGTERM. Ctrl-C under a runner (turbo, pnpm) often delivers the
+ * same signal twice in a row, so only a signal more than 2 s after the first forces an exit.
+ */
 function untilSignal(): Promise<void> {
   return new Promise((resolve) => {
     const first = () => {
       process.off("SIGINT", first);
       process.off("SIGTERM", first);
-      const force = () => process.exit(130);
-      process.once("SIGINT", force);
-      process.once("SIGTERM", force);
+      const firstAt = Date.now();
+      const force = () => {
+        if (Date.now() - firstAt > 2_000) process.exit(130);
+      };
+      process.on("SIGINT", force);
+      process.on("SIGTERM", force);
       resolve();
     };
     process.once("SIGINT", first);
