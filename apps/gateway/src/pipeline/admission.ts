@@ -41,7 +41,8 @@ export function decideAdmission(
       isGroup: false,
       dmPolicy: account.dmPolicy,
       allowFrom: account.allowFrom,
-      storeAllowFrom: pairing.allowFrom(scope),
+      // Approvals only count under pairing (spec §4.1); skip the store's file read otherwise.
+      storeAllowFrom: account.dmPolicy === "pairing" ? pairing.allowFrom(scope) : [],
       senderId: envelope.sender.id,
       channel: envelope.channel,
     });

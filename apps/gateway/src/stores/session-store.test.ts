@@ -43,6 +43,26 @@ describe("SessionStore", () => {
     await reopened.close();
   });
 
+  it("serves history from memory exactly as the transcript on disk has it", async () => {
+    const store = await open("alex");
+    const key = "agent:alex:telegram:direct:7";
+    for (let i = 0; i < 60; i++) await store.append(key, user(`line ${i}`, i));
+    const fromMemory = await store.history(key, { limit: 50 });
+    fromMemory[0]!.text = "mutated by a caller";
+    const again = await store.history(key, { limit: 50 });
+    await store.close();
+    const reopened = await open("alex");
+    const fromDisk = await reopened.history(key, { limit: 50 });
+    expect(again).toEqual(fromDisk);
+    expect(fromDisk.map((e) => e.text)).toEqual(Array.from({ length: 50 }, (_, i) => `line ${i + 10}`));
+    await reopened.append(key, user("after reopen", 99));
+    expect((await reopened.history(key, { limit: 2 })).map((e) => e.text)).toEqual([
+      "line 59",
+      "after reopen",
+    ]);
+    await reopened.close();
+  });
+
   it("appends to a per-session JSONL transcript and lists it in sessions.json", async () => {
     const store = await open("alex");
     const key = "agent:alex:whatsapp:direct:+15551230001";

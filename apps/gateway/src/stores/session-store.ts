@@ -71,6 +71,10 @@ const AGENT_ID = /^[a-z0-9_][a-z0-9_-]{0,63}$/;
  * Open one store per agent per process (the gateway keeps them); two stores on the same dir would
  * overwrite each other's index.
  */
+/** Transcript entries kept in memory per session, and sessions whose tails are kept. */
+const TAIL_SIZE = 50;
+const TAIL_SESSIONS = 1_000;
+
 export class SessionStore {
   readonly agentId: string;
   readonly dir: string;
@@ -85,6 +89,13 @@ export class SessionStore {
   readonly #now: () => number;
   readonly #logger: Logger;
   #indexWrite: Promise<void> = Promise.resolve();
+  /**
+   * The last TAIL_SIZE entries of recently used transcripts (by file), so a turn's history costs no
+   * disk read; bounded to TAIL_SESSIONS transcripts, least recently used dropped first.
+   */
+  readonly #tails = new Map<string, TranscriptEntry[]>();
+  /** Appends so far per transcript file: a disk read that raced an append is not cached. */
+  readonly #appends = new Map<string, number>();
   #queuedIndexWrite: Promise<void> | undefined;
   #flushTimer: NodeJS.Timeout | undefined;
   #closed = false;
@@ -142,6 +153,8 @@ export class SessionStore {
     // A new session's index entry is on disk before its first line, so no transcript is orphaned.
     if (created) void writer.exclusive(() => created.catch(() => {}));
     const written = writer.append(entry);
+    this.#appends.set(session.file, (this.#appends.get(session.file) ?? 0) + 1);
+    this.#remember(session.file, created ? [] : undefined, entry);
     session.messages++;
     session.updatedAt = this.#now();
     if (route) {
@@ -157,13 +170,41 @@ export class SessionStore {
     this.#assertOwn(sessionKey);
     const session = this.#index.get(sessionKey);
     if (!session) return [];
+    const limit = options.limit ?? 50;
+    const tail = this.#tails.get(session.file);
+    if (tail && limit <= TAIL_SIZE) {
+      this.#touch(session.file, tail);
+      return structuredClone(tail.slice(-limit));
+    }
+    const appendsBefore = this.#appends.get(session.file) ?? 0;
     await this.#writers.get(session.file)?.flushed();
     const { records, corrupt } = await readJsonlTail<TranscriptEntry>(
       join(this.dir, session.file),
-      options.limit ?? 50,
+      Math.max(limit, TAIL_SIZE),
     );
     if (corrupt > 0) this.#logger.warn("transcript has unreadable lines", { agentId: this.agentId, corrupt });
-    return records;
+    // Cache what was read only if no append raced the read (it might be missing from `records`).
+    const raced = (this.#appends.get(session.file) ?? 0) !== appendsBefore;
+    if (!raced && !this.#tails.has(session.file)) this.#touch(session.file, records.slice(-TAIL_SIZE));
+    return records.slice(-limit);
+  }
+
+  /** Adds `entry` to the cached tail of `file`; `fresh` starts the tail of a new, empty transcript. */
+  #remember(file: string, fresh: TranscriptEntry[] | undefined, entry: TranscriptEntry): void {
+    const tail = fresh ?? this.#tails.get(file);
+    if (!tail) return;
+    tail.push(structuredClone(entry));
+    if (tail.length > TAIL_SIZE) tail.splice(0, tail.length - TAIL_SIZE);
+    this.#touch(file, tail);
+  }
+
+  #touch(file: string, tail: TranscriptEntry[]): void {
+    this.#tails.delete(file);
+    this.#tails.set(file, tail);
+    if (this.#tails.size > TAIL_SESSIONS) {
+      const oldest = this.#tails.keys().next().value;
+      if (oldest !== undefined) this.#tails.delete(oldest);
+    }
   }
 
   /** The index entry of one session. */
