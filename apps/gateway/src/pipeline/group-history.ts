@@ -26,3 +26,17 @@ export class GroupHistory {
     return this.#lines.get(key)?.length ?? 0;
   }
 }
+
+/** The line a pending-history entry keeps of a message. */
+export function contextLine(envelope: {
+  sender: { id: string; name?: string };
+  text: string;
+  timestamp: number;
+}): GroupContextLine {
+  return {
+    senderId: envelope.sender.id,
+    ...(envelope.sender.name ? { senderName: envelope.sender.name } : {}),
+    text: envelope.text,
+    timestamp: envelope.timestamp,
+  };
+}

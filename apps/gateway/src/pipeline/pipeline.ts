@@ -5,17 +5,14 @@ import {
   type InboundEnvelope,
   type Logger,
   matchesMentionPatterns,
-  normalizeAgentId,
   type OutboundTarget,
   type PairingStore,
   PartialSendError,
-  parseAgentSessionKey,
   type ResolvedAgentRoute,
   resolveBroadcastRuns,
   resolveBroadcastStrategy,
   resolveGroupHistoryLimit,
   resolveMentionGate,
-  resolveThreadSessionKey,
   toGatewayError,
 } from "@patchbay/core";
 import type { SessionLanes } from "../lanes/index.js";
@@ -30,7 +27,9 @@ import { decideAdmission } from "./admission.js";
 import type { ConfigSnapshot } from "./config-snapshot.js";
 import type { EventLog } from "./event-log.js";
 import type { GatewayMetrics } from "./gateway-metrics.js";
-import { GroupHistory } from "./group-history.js";
+import { contextLine, GroupHistory } from "./group-history.js";
+import { routeMessage } from "./route-message.js";
+import { keepTyping } from "./typing.js";
 
 /** What a user sees when their agent fails; the cause goes to the log only. */
 export const AGENT_APOLOGY = "Sorry, something went wrong while answering. Please try again in a moment.";
@@ -191,27 +190,14 @@ export class Pipeline {
       return dropped("pairing", "pairing code sent; message not processed");
     }
 
-    // 3. Route (plus a Telegram topic's agentId override, spec §2.7 layering).
-    const explained = snapshot.router.explain({
-      channel: envelope.channel,
-      accountId: envelope.accountId,
-      peer: envelope.peer,
-      parentPeer: envelope.parentPeer ?? null,
-      guildId: envelope.guildId ?? null,
-      teamId: envelope.teamId ?? null,
-      memberRoleIds: envelope.memberRoleIds ?? null,
-    });
-    let route = explained.route;
-    if (admission.agentOverride) route = withAgent(route, admission.agentOverride);
-    if (envelope.threadId && envelope.channel === "slack") {
-      route = { ...route, sessionKey: resolveThreadSessionKey(route.sessionKey, envelope.threadId) };
-    }
+    // 3. Route.
+    const { route, bindingIndex } = routeMessage(snapshot.router, envelope, admission.agentOverride);
     deps.metrics.routes.inc({ channel: envelope.channel, matched_by: route.matchedBy });
     const routed = {
       agentId: route.agentId,
       sessionKey: route.sessionKey,
       matchedBy: route.matchedBy,
-      bindingIndex: explained.winner?.index ?? null,
+      bindingIndex,
     };
 
     // 4. Trigger gating (groups only): unmentioned lines become pending history.
@@ -409,39 +395,4 @@ export class Pipeline {
     );
     return sent.ids;
   }
-}
-
-/** Platforms expire a typing indicator after ~5 s, so it is renewed until the reply is ready. */
-const TYPING_RENEW_MS = 4_000;
-
-function keepTyping(adapter: ChannelAdapter | undefined, target: OutboundTarget): () => void {
-  if (!adapter?.sendTyping) return () => {};
-  const send = () => void adapter.sendTyping?.(target).catch(() => {});
-  send();
-  const timer = setInterval(send, TYPING_RENEW_MS);
-  timer.unref();
-  return () => clearInterval(timer);
-}
-
-function contextLine(envelope: JournaledEnvelope): GroupContextLine {
-  return {
-    senderId: envelope.sender.id,
-    ...(envelope.sender.name ? { senderName: envelope.sender.name } : {}),
-    text: envelope.text,
-    timestamp: envelope.timestamp,
-  };
-}
-
-function withAgent(route: ResolvedAgentRoute, override: string): ResolvedAgentRoute {
-  const agentId = normalizeAgentId(override);
-  const rest = parseAgentSessionKey(route.sessionKey)?.rest ?? "main";
-  const sessionKey = `agent:${agentId}:${rest}`;
-  const mainSessionKey = `agent:${agentId}:main`;
-  return {
-    ...route,
-    agentId,
-    sessionKey,
-    mainSessionKey,
-    lastRoutePolicy: sessionKey === mainSessionKey ? "main" : "session",
-  };
 }
