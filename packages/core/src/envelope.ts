@@ -15,6 +15,8 @@ export interface Sender {
   name?: string;
   username?: string;
   isBot: boolean;
+  /** The account's own user writing to itself (WhatsApp "message yourself"): self-chat. */
+  isSelf?: boolean;
 }
 
 /** Attachment metadata only; Patchbay never downloads media on its own. */

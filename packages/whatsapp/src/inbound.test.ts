@@ -62,6 +62,8 @@ describe("toEnvelope", () => {
     });
     const self = dm({ fromMe: true, remoteJid: "15550001111@s.whatsapp.net" }, { conversation: "note" });
     expect((await envelope(self)).peer).toEqual({ kind: "direct", id: "+15550001111" });
+    expect((await envelope(self)).sender.isSelf).toBe(true);
+    expect((await envelope(dm({}, { conversation: "from a contact" }))).sender.isSelf).toBeUndefined();
     expect(await toEnvelope(self, ctx({ isOwnSend: (id) => id === "ID1" }))).toEqual({ skip: "own message" });
     const selfLid = dm({ fromMe: true, remoteJid: "95550001111@lid" }, { conversation: "note" });
     expect((await envelope(selfLid)).peer.id).toBe("+15550001111");

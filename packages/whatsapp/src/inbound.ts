@@ -174,7 +174,7 @@ export async function toEnvelope(message: WAMessage, ctx: InboundContext): Promi
   } else {
     const who = await personId(remoteJid, key.remoteJidAlt, ctx);
     peer = { kind: "direct", id: selfChat ? `+${ctx.self.pnUser}` : who.id };
-    sender = { id: peer.id, isBot: false, ...(name ? { name } : {}) };
+    sender = { id: peer.id, isBot: false, ...(name ? { name } : {}), ...(selfChat ? { isSelf: true } : {}) };
   }
 
   const context = contextInfoOf(content);

@@ -47,6 +47,31 @@ describe("decideAdmission", () => {
     expect(decideAdmission(envelope({ id: "m3" }), account, pairing)).toMatchObject({ verdict: "admit" });
   });
 
+  it("lets the linked WhatsApp number talk to itself only while no allowlist is configured", () => {
+    const pairing = createPairingStore();
+    const self = envelope({
+      channel: "whatsapp",
+      peer: { kind: "direct", id: "+1555" },
+      sender: { id: "+1555", isBot: false, isSelf: true },
+    });
+    expect(
+      decideAdmission(self, accountOf({ channels: { whatsapp: {} } }, "whatsapp"), pairing),
+    ).toMatchObject({ verdict: "admit" });
+    const listed = accountOf(
+      { channels: { whatsapp: { dmPolicy: "allowlist", allowFrom: ["+1999"] } } },
+      "whatsapp",
+    );
+    expect(decideAdmission(self, listed, pairing)).toMatchObject({ verdict: "drop" });
+    const stranger = envelope({
+      channel: "whatsapp",
+      peer: { kind: "direct", id: "+1777" },
+      sender: { id: "+1777", isBot: false },
+    });
+    expect(
+      decideAdmission(stranger, accountOf({ channels: { whatsapp: {} } }, "whatsapp"), pairing),
+    ).toMatchObject({ verdict: "pairing" });
+  });
+
   it("drops other bots, and a disabled DM channel, with the reason", () => {
     const pairing = createPairingStore();
     const open = accountOf({ channels: { telegram: { dmPolicy: "open", allowFrom: ["*"] } } }, "telegram");

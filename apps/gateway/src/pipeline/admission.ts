@@ -37,6 +37,10 @@ export function decideAdmission(
 
   if (envelope.peer.kind === "direct") {
     if (dm?.enabled === false) return drop("dm.enabled=false");
+    // WhatsApp: with no allowlist configured at all, the linked number itself may talk (§4.5).
+    if (envelope.sender.isSelf && envelope.channel === "whatsapp" && account.allowFrom.length === 0) {
+      return { verdict: "admit", requireMention: false, agentOverride: undefined };
+    }
     const decision = decideDmGroupAccess({
       isGroup: false,
       dmPolicy: account.dmPolicy,
