@@ -17,12 +17,13 @@ export const discordChannel: ChannelDefinition = {
         },
       ]);
     }
-    const maxLines = account.settings.maxLinesPerMessage;
+    const { maxLinesPerMessage: maxLines, allowedMentions } = account.settings;
     return createDiscordChannel({
       accountId: account.accountId,
       token: account.token,
       ...(account.restApi ? { restApi: account.restApi } : {}),
       ...(maxLines ? { maxLinesPerMessage: maxLines } : {}),
+      ...(allowedMentions ? { allowedMentions } : {}),
       logger: context.logger,
     });
   },

@@ -57,6 +57,16 @@ const discordAccountShape = {
   maxLinesPerMessage: z.number().int().positive().optional(),
   /** Patchbay: REST API base (e.g. `http://127.0.0.1:8082/api`); the gateway URL comes from `/gateway/bot`. */
   restApi: UrlString.optional(),
+  /**
+   * Patchbay: who agent replies may ping. Default: mentioned users and the replied-to author only;
+   * never roles, @everyone or @here unless allowed here.
+   */
+  allowedMentions: strictObject({
+    users: z.union([z.boolean(), z.array(z.string())]).optional(),
+    roles: z.union([z.boolean(), z.array(z.string())]).optional(),
+    everyone: z.boolean().optional(),
+    repliedUser: z.boolean().optional(),
+  }).optional(),
   proxy: z.string().optional(),
   ...knownKeys([
     "thread",
