@@ -1,5 +1,6 @@
 import path from "node:path";
 import { ConfigError, type ConfigIssue } from "../errors.js";
+import { expandAccessGroups } from "./access-groups.js";
 import {
   type AccountSection,
   CREDENTIAL_KEYS,
@@ -174,9 +175,11 @@ function base(r: Resolver): ResolvedAccountBase<SettingsRecord> {
     name: str(settings.name),
     settings,
     dmPolicy: (access.dmPolicy ?? "pairing") as DmPolicy,
-    allowFrom: (access.allowFrom ?? []) as AllowEntry[],
+    allowFrom: expandAccessGroups((access.allowFrom ?? []) as AllowEntry[], config, section.channel),
     groupPolicy,
-    groupAllowFrom: Array.isArray(groupAllowFrom) ? (groupAllowFrom as AllowEntry[]) : undefined,
+    groupAllowFrom: Array.isArray(groupAllowFrom)
+      ? expandAccessGroups(groupAllowFrom as AllowEntry[], config, section.channel)
+      : undefined,
   };
 }
 
