@@ -51,6 +51,13 @@ export interface GatewayOptions {
   /** Shown by the console and `/api/info`. */
   dev?: boolean;
   supervisorBackoff?: { initialMs?: number; maxMs?: number };
+  /**
+   * How long stop() lets running turns finish before aborting them (default 10 s). An aborted
+   * turn sends nothing and its message stays in the journal for the next run.
+   */
+  drainTimeoutMs?: number;
+  /** How long a reply waits for its account to come back while it restarts (default 10 s). */
+  replyWaitMs?: number;
 }
 
 export interface RunningGateway {
@@ -110,6 +117,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     lanes,
     sessions,
     adapter: (channel, accountId) => supervisor?.adapter(channel, accountId),
+    readyAdapter: async (channel, accountId) =>
+      supervisor?.readyAdapter(channel, accountId, options.replyWaitMs ?? 10_000),
     metrics,
     events,
     logger,
@@ -150,14 +159,68 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const http = new GatewayHttpServer(() => routes(), logger);
   const address = await http.listen(options.port ?? listen.port, options.host ?? listen.host);
   await supervisor.apply(accountSpecs(snapshot));
-  // Replies to replayed messages go out through their accounts, so wait until those are up.
-  const replay = supervisor.settled().then(() => {
+  let stopped = false;
+  let stopping: Promise<void> | undefined;
+  // Replies to replayed messages go out through their accounts, so wait until those are up; a
+  // stop before then leaves them in the journal (stop() must not wait for slow starts).
+  let cancelReplay = () => {};
+  const replay = Promise.race([
+    supervisor.settled().then(() => true),
+    new Promise<false>((resolve) => {
+      cancelReplay = () => resolve(false);
+    }),
+  ]).then((settled) => {
+    if (!settled || stopped) return;
     const replayed = pipeline.replayPending();
     if (replayed > 0) logger.info("replaying messages left unfinished by the last run", { count: replayed });
   });
 
-  let watcher: FSWatcher | undefined;
-  let stopped = false;
+  const reloadOnce = async (): Promise<boolean> => {
+    if (stopped) return false;
+    let next: ConfigSnapshot;
+    try {
+      const fresh = await loadConfigFile(options.configPath, { stateDir: options.stateDir });
+      for (const line of formatIssues(fresh.warnings)) logger.warn(`config warning: ${line}`);
+      next = makeSnapshot(fresh, options, env);
+    } catch (error) {
+      const lines =
+        error instanceof ConfigError ? formatIssues(error.issues) : [toGatewayError(error).message];
+      logger.error("config reload rejected; keeping the running config", { issues: lines });
+      return false;
+    }
+    if (stopped) return false;
+    snapshot = next;
+    await supervisor.apply(accountSpecs(next));
+    logger.info("config reloaded");
+    return true;
+  };
+  // One reload at a time, in call order: two overlapping ones could otherwise swap in the older
+  // file's snapshot last.
+  let reloading: Promise<unknown> = Promise.resolve();
+
+  const drain = async () => {
+    const drainTimeoutMs = options.drainTimeoutMs ?? 10_000;
+    const drained = pipeline.drain().then(() => true);
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<false>((resolve) => {
+      timer = setTimeout(() => resolve(false), drainTimeoutMs);
+    });
+    const finished = await Promise.race([drained, deadline]);
+    clearTimeout(timer);
+    if (finished) return;
+    logger.warn("turns still running at the drain deadline; aborting them (kept for the next run)", {
+      drainTimeoutMs,
+    });
+    lanes.abort();
+    // Runtimes honour the abort signal; a sender stuck on its platform gets one more deadline.
+    const grace = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, drainTimeoutMs);
+    });
+    await Promise.race([drained, grace]);
+    clearTimeout(timer);
+  };
+
+  let watcher: { close(): void } | undefined;
   const running: RunningGateway = {
     url: address.url,
     port: address.port,
@@ -168,34 +231,26 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     status: () => supervisor.status(),
     settled: () => supervisor.settled(),
     adapter: (channel, accountId) => supervisor.adapter(channel, accountId),
-    reload: async () => {
-      let next: ConfigSnapshot;
-      try {
-        const fresh = await loadConfigFile(options.configPath, { stateDir: options.stateDir });
-        for (const line of formatIssues(fresh.warnings)) logger.warn(`config warning: ${line}`);
-        next = makeSnapshot(fresh, options, env);
-      } catch (error) {
-        const lines =
-          error instanceof ConfigError ? formatIssues(error.issues) : [toGatewayError(error).message];
-        logger.error("config reload rejected; keeping the running config", { issues: lines });
-        return false;
-      }
-      snapshot = next;
-      await supervisor.apply(accountSpecs(next));
-      logger.info("config reloaded");
-      return true;
+    reload: () => {
+      const run = reloading.then(reloadOnce);
+      reloading = run.catch(() => {});
+      return run;
     },
-    stop: async () => {
-      if (stopped) return;
-      stopped = true;
-      watcher?.close();
-      await replay;
-      await pipeline.drain();
-      await lanes.drain();
-      await supervisor.stop();
-      await http.close();
-      await Promise.all([...sessionStores.values()].map(async (store) => (await store).close()));
-      await journal.close();
+    stop: () => {
+      stopping ??= (async () => {
+        stopped = true;
+        watcher?.close();
+        cancelReplay();
+        await replay;
+        // Every lane turn belongs to a message the pipeline tracks, so this bounds the lanes too.
+        await drain();
+        // A reload still applying is harmless: the stopped supervisor ignores it.
+        await supervisor.stop();
+        await http.close();
+        await Promise.all([...sessionStores.values()].map(async (store) => (await store).close()));
+        await journal.close();
+      })();
+      return stopping;
     },
   };
 
@@ -248,16 +303,22 @@ function webhookRoutes(
 }
 
 /** Re-reads the file shortly after it changes; watches the folder so editors that replace files work. */
-function watchConfigFile(path: string, onChange: () => void, logger: Logger): FSWatcher | undefined {
+function watchConfigFile(path: string, onChange: () => void, logger: Logger): { close(): void } | undefined {
   let timer: NodeJS.Timeout | undefined;
   try {
-    const watcher = watch(dirname(path), (_event, name) => {
+    const watcher: FSWatcher = watch(dirname(path), (_event, name) => {
       if (name !== null && name !== basename(path)) return;
       clearTimeout(timer);
       timer = setTimeout(onChange, 150);
     });
     watcher.unref();
-    return watcher;
+    // A change seen just before stop must not fire a reload afterwards.
+    return {
+      close: () => {
+        clearTimeout(timer);
+        watcher.close();
+      },
+    };
   } catch (error) {
     logger.warn("cannot watch the config file; hot reload is off", { reason: toGatewayError(error).message });
     return undefined;

@@ -15,7 +15,7 @@ import {
   resolveMentionGate,
   toGatewayError,
 } from "@patchbay/core";
-import type { SessionLanes } from "../lanes/index.js";
+import { LaneRejectedError, type SessionLanes } from "../lanes/index.js";
 import type { GroupContextLine } from "../runtimes/index.js";
 import {
   type InboundJournal,
@@ -46,6 +46,11 @@ export interface PipelineDeps {
   sessions: (agentId: string) => Promise<SessionStore>;
   /** The running adapter of an account, for outbound (account affinity: only the receiving one). */
   adapter: (channel: string, accountId: string) => ChannelAdapter | undefined;
+  /**
+   * The account's started adapter, waiting briefly while it (re)starts (a hot reload restarting
+   * it): a reply due in that moment goes out late instead of failing. Falls back to `adapter`.
+   */
+  readyAdapter?: (channel: string, accountId: string) => Promise<ChannelAdapter | undefined>;
   metrics: GatewayMetrics;
   events: EventLog;
   logger: Logger;
@@ -56,6 +61,16 @@ interface Run {
   agentId: string;
   sessionKey: string;
 }
+
+/** What the journal knew of a message replayed after a restart. */
+interface Replay {
+  sent: Record<string, string[]>;
+  receivedAt: number;
+}
+
+/** A turn cut short by shutdown (lanes aborted or draining): the message stays for the next run. */
+const isShutdownAbort = (error: unknown) =>
+  error instanceof LaneRejectedError && (error.reason === "aborted" || error.reason === "draining");
 
 /**
  * One message, end to end (DESIGN.md): journal + dedupe → admission → route → trigger gating →
@@ -95,7 +110,7 @@ export class Pipeline {
       return;
     }
     this.#deps.metrics.inbound.inc({ channel: envelope.channel, account: envelope.accountId });
-    this.#track(this.#process(envelope, {}));
+    this.#track(this.#process(envelope));
   };
 
   /** Re-runs messages received but not finished before the last stop or crash. */
@@ -107,7 +122,7 @@ export class Pipeline {
         this.#deps.logger.error("giving up on a message that failed on every restart", { key: entry.key });
         continue;
       }
-      this.#track(this.#process(entry.envelope, entry.sent));
+      this.#track(this.#process(entry.envelope, { sent: entry.sent, receivedAt: entry.receivedAt }));
     }
     return pending.length;
   }
@@ -126,12 +141,20 @@ export class Pipeline {
     void work.finally(() => this.#inFlight.delete(work));
   }
 
-  async #process(envelope: JournaledEnvelope, alreadySent: Record<string, string[]>): Promise<void> {
+  async #process(envelope: JournaledEnvelope, replay?: Replay): Promise<void> {
     const key = journalKey(envelope);
     try {
-      const outcome = await this.#handle(envelope, alreadySent, key);
+      const outcome = await this.#handle(envelope, replay, key);
       await this.#deps.journal.markDone(key, outcome);
     } catch (error) {
+      if (isShutdownAbort(error)) {
+        // Not marked done: the next run replays it (parts already delivered are skipped).
+        this.#deps.logger.info("turn cut short by shutdown; message kept for the next run", { key });
+        return;
+      }
+      if (error instanceof LaneRejectedError) {
+        this.#deps.metrics.drops.inc({ channel: envelope.channel, reason: "queue-full" });
+      }
       const failure = toGatewayError(error);
       this.#deps.logger.error("message processing failed", {
         key,
@@ -144,10 +167,11 @@ export class Pipeline {
 
   async #handle(
     envelope: JournaledEnvelope,
-    alreadySent: Record<string, string[]>,
+    replay: Replay | undefined,
     key: string,
   ): Promise<{ status: "replied" } | { status: "dropped"; reason: string }> {
     const deps = this.#deps;
+    const alreadySent = replay?.sent ?? {};
     const snapshot = deps.snapshot();
     const peerLabel = `${envelope.peer.kind}:${envelope.peer.id}`;
     const base = {
@@ -177,7 +201,11 @@ export class Pipeline {
     const admission = decideAdmission(envelope as InboundEnvelope, account, deps.pairing);
     if (admission.verdict === "drop") return dropped("blocked", admission.reason);
     if (admission.verdict === "pairing") {
-      if (!admission.created) return dropped("pairing", "pairing request pending (already answered)");
+      // On replay, a request created at or after this message's receipt is this message's own:
+      // the last run created it but may have stopped before the reply with the code went out.
+      const ownRequest = replay !== undefined && this.#pairingCreatedSince(envelope, replay.receivedAt);
+      if (!admission.created && !ownRequest)
+        return dropped("pairing", "pairing request pending (already answered)");
       if (!alreadySent.pairing) {
         const text = buildPairingReply({
           channel: envelope.channel,
@@ -244,7 +272,7 @@ export class Pipeline {
     // A broadcast ignores one agent's failure (spec §5); a single turn's failure fails the message.
     const turn = (run: Run) =>
       this.#turn(envelope, run, route, groupHistory, alreadySent, key).catch((error: unknown) => {
-        if (single) throw error;
+        if (single || isShutdownAbort(error)) throw error;
         deps.logger.error(`Broadcast agent ${run.agentId} failed: ${toGatewayError(error).message}`);
       });
     if (!single) deps.logger.info(`Broadcasting message to ${runs.length} agents`);
@@ -300,6 +328,9 @@ export class Pipeline {
         );
         text = reply.text;
       } catch (error) {
+        stopTyping();
+        // Shutdown, not the agent, ended the turn: no apology; the next run answers it.
+        if (signal.aborted) throw signal.reason instanceof LaneRejectedError ? signal.reason : error;
         const failure = toGatewayError(error);
         deps.logger.error("agent failed", {
           agentId: run.agentId,
@@ -383,9 +414,18 @@ export class Pipeline {
     };
   }
 
+  #pairingCreatedSince(envelope: JournaledEnvelope, since: number): boolean {
+    const requests = this.#deps.pairing.list({ channel: envelope.channel, accountId: envelope.accountId });
+    const own = requests.find((request) => request.senderId === envelope.sender.id);
+    return own !== undefined && own.createdAt >= since;
+  }
+
   /** Outbound through the account that received the message, and no other (account affinity). */
   async #send(envelope: JournaledEnvelope, message: { text: string; replyToId?: string }): Promise<string[]> {
-    const adapter = this.#deps.adapter(envelope.channel, envelope.accountId);
+    const { readyAdapter } = this.#deps;
+    const adapter = readyAdapter
+      ? await readyAdapter(envelope.channel, envelope.accountId)
+      : this.#deps.adapter(envelope.channel, envelope.accountId);
     if (!adapter)
       throw new Error(`account ${envelope.channel}/${envelope.accountId} is not running; reply not sent`);
     const sent = await adapter.send(this.#target(envelope), message);
