@@ -2,6 +2,17 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import type { Logger } from "@patchbay/core";
 
+/** A request the client got wrong; the server answers with `status` and the message. */
+export class HttpError extends Error {
+  readonly status: number;
+
+  constructor(status: number, message: string) {
+    super(message);
+    this.name = "HttpError";
+    this.status = status;
+  }
+}
+
 export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
 
 export interface Route {
@@ -57,6 +68,13 @@ export class GatewayHttpServer {
     try {
       await route.handler(req, res);
     } catch (error) {
+      if (error instanceof HttpError) {
+        if (!res.headersSent) sendJson(res, error.status, { error: error.message });
+        else res.end();
+        // Stop reading an oversized body instead of draining it.
+        if (error.status === 413) req.destroy();
+        return;
+      }
       this.#logger.error("http handler failed", {
         path,
         reason: error instanceof Error ? error.message : String(error),
@@ -73,14 +91,18 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
   res.end(text);
 }
 
-/** Reads a JSON request body of at most `limit` bytes. */
+/** Reads a JSON request body of at most `limit` bytes (413 beyond it, 400 when not JSON). */
 export async function readJson(req: IncomingMessage, limit = 1_000_000): Promise<unknown> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > limit) throw new Error("request body too large");
+    if (size > limit) throw new HttpError(413, "request body too large");
     chunks.push(chunk as Buffer);
   }
-  return JSON.parse(Buffer.concat(chunks).toString("utf8") || "null");
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString("utf8") || "null");
+  } catch {
+    throw new HttpError(400, "request body is not valid JSON");
+  }
 }
