@@ -24,10 +24,12 @@ import {
   type SessionStore,
 } from "../stores/index.js";
 import { decideAdmission } from "./admission.js";
+import { agentTurn } from "./agent-turn.js";
 import type { ConfigSnapshot } from "./config-snapshot.js";
 import type { EventLog } from "./event-log.js";
 import type { GatewayMetrics } from "./gateway-metrics.js";
 import { contextLine, GroupHistory } from "./group-history.js";
+import { isShutdownAbort, pairingCreatedSince, type Replay } from "./replay.js";
 import { routeMessage } from "./route-message.js";
 import { keepTyping } from "./typing.js";
 
@@ -61,16 +63,6 @@ interface Run {
   agentId: string;
   sessionKey: string;
 }
-
-/** What the journal knew of a message replayed after a restart. */
-interface Replay {
-  sent: Record<string, string[]>;
-  receivedAt: number;
-}
-
-/** A turn cut short by shutdown (lanes aborted or draining): the message stays for the next run. */
-const isShutdownAbort = (error: unknown) =>
-  error instanceof LaneRejectedError && (error.reason === "aborted" || error.reason === "draining");
 
 /**
  * One message, end to end (DESIGN.md): journal + dedupe → admission → route → trigger gating →
@@ -203,7 +195,8 @@ export class Pipeline {
     if (admission.verdict === "pairing") {
       // On replay, a request created at or after this message's receipt is this message's own:
       // the last run created it but may have stopped before the reply with the code went out.
-      const ownRequest = replay !== undefined && this.#pairingCreatedSince(envelope, replay.receivedAt);
+      const ownRequest =
+        replay !== undefined && pairingCreatedSince(deps.pairing, envelope, replay.receivedAt);
       if (!admission.created && !ownRequest)
         return dropped("pairing", "pairing request pending (already answered)");
       if (!alreadySent.pairing) {
@@ -308,22 +301,9 @@ export class Pipeline {
       const stopTyping = keepTyping(adapter, target);
       let text: string;
       try {
+        const workspaceDir = snapshot.agentPaths(run.agentId).workspace;
         const reply = await runtime.run(
-          {
-            agentId: run.agentId,
-            sessionKey: run.sessionKey,
-            channel: envelope.channel,
-            accountId: envelope.accountId,
-            peer: envelope.peer,
-            ...(envelope.threadId ? { threadId: envelope.threadId } : {}),
-            sender: envelope.sender,
-            text: envelope.text,
-            messageId: envelope.id,
-            timestamp: envelope.timestamp,
-            groupHistory,
-            history,
-            workspaceDir: snapshot.agentPaths(run.agentId).workspace,
-          },
+          agentTurn(envelope, run, { groupHistory, history, workspaceDir }),
           signal,
         );
         text = reply.text;
@@ -412,12 +392,6 @@ export class Pipeline {
       peer: envelope.peer,
       ...(envelope.threadId ? { threadId: envelope.threadId } : {}),
     };
-  }
-
-  #pairingCreatedSince(envelope: JournaledEnvelope, since: number): boolean {
-    const requests = this.#deps.pairing.list({ channel: envelope.channel, accountId: envelope.accountId });
-    const own = requests.find((request) => request.senderId === envelope.sender.id);
-    return own !== undefined && own.createdAt >= since;
   }
 
   /** Outbound through the account that received the message, and no other (account affinity). */
