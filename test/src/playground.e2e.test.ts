@@ -66,6 +66,15 @@ describe("the dev playground on the example config", () => {
     expect(banner.join("\n")).toContain(`${playground.gateway.url}/`);
   });
 
+  it("refuses a composer post that is not JSON (no cross-site form posts)", async () => {
+    const response = await fetch(`${playground.gateway.url}/api/dev/send`, {
+      method: "POST",
+      headers: { "content-type": "text/plain" },
+      body: JSON.stringify({ channel: "telegram", accountId: "alpha", chat: "dm", user: "ann", text: "x" }),
+    });
+    expect(response.status).toBe(415);
+  });
+
   it("answers on Telegram, through each bot's own agent", async () => {
     await send({ channel: "telegram", accountId: "beta", chat: "dm", user: "ann", text: "tg hello" });
     await replyTo("tg hello").toEqual(["[work] tg hello"]);

@@ -93,6 +93,12 @@ function playgroundRoutes(worlds: Map<string, PlaygroundChannel>): Route[] {
       method: "POST",
       path: "/api/dev/send",
       handler: async (req, res) => {
+        // JSON only: a cross-site form or text/plain POST from another page can't get through
+        // (the browser would need a CORS preflight, which this server never grants).
+        if (!String(req.headers["content-type"] ?? "").startsWith("application/json")) {
+          sendJson(res, 415, { error: "send JSON (content-type: application/json)" });
+          return;
+        }
         const body = (await readJson(req)) as Record<string, unknown> | null;
         const world = worlds.get(String(body?.channel ?? ""));
         const fields = ["accountId", "chat", "user", "text"] as const;
