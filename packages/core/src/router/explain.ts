@@ -3,6 +3,7 @@ import { type NormalizedBinding, normalizeBinding } from "./binding.js";
 import { peerKindsMatch } from "./ids.js";
 import {
   type BindingBucket,
+  BUCKET_TIERS,
   type FailedConstraint,
   type NormalizedRouteInput,
   type ResolvedAgentRoute,
@@ -27,15 +28,6 @@ interface Failure {
   detail: string;
 }
 type Evaluation = { tier: RouteMatchedBy } | Failure;
-
-const BUCKET_TIER: Record<Exclude<BindingBucket, "peer">, RouteMatchedBy> = {
-  "peer.wildcard": "binding.peer.wildcard",
-  "guild+roles": "binding.guild+roles",
-  guild: "binding.guild",
-  team: "binding.team",
-  account: "binding.account",
-  channel: "binding.channel",
-};
 
 const quote = (value: string): string => JSON.stringify(value);
 const rank = (tier: RouteMatchedBy): number => ROUTE_TIERS.indexOf(tier);
@@ -107,7 +99,7 @@ export function evaluateBinding(binding: NormalizedBinding, input: NormalizedRou
   const failure =
     (binding.bucket === "peer.wildcard" ? checkPeer(binding, input.peer, "peer", true) : undefined) ??
     checkConstraints(binding, input);
-  return failure ?? { tier: BUCKET_TIER[binding.bucket] };
+  return failure ?? { tier: BUCKET_TIERS[binding.bucket] };
 }
 
 function accountMismatch(binding: NormalizedBinding, accountId: string): string | undefined {

@@ -17,6 +17,7 @@ export { matchAgentRouteReference, type ReferenceMatch, resolveAgentRouteReferen
 export { resolveAgentRoute, routerForConfig } from "./resolve-agent-route.js";
 export {
   type BindingBucket,
+  BUCKET_TIERS,
   type CandidateReason,
   type CompiledRouter,
   type FailedConstraint,

@@ -71,6 +71,20 @@ export type BindingBucket =
   | "account"
   | "channel";
 
+/**
+ * The `matchedBy` each bucket reports (a peer binding can also match as `binding.peer.parent`,
+ * through a thread's parent).
+ */
+export const BUCKET_TIERS: Readonly<Record<BindingBucket, RouteMatchedBy>> = {
+  peer: "binding.peer",
+  "peer.wildcard": "binding.peer.wildcard",
+  "guild+roles": "binding.guild+roles",
+  guild: "binding.guild",
+  team: "binding.team",
+  account: "binding.account",
+  channel: "binding.channel",
+};
+
 /** Why a binding on the inbound channel did not decide the route. */
 export type CandidateReason =
   /** Its account pattern does not cover the inbound account. */

@@ -1,4 +1,6 @@
 import {
+  type BindingBucket,
+  BUCKET_TIERS,
   listAgentIds,
   normalizeAgentId,
   normalizeBinding,
@@ -12,17 +14,6 @@ import { commonFlags, parseFlags } from "../args.js";
 import { type CliIo, printJson } from "../io.js";
 
 const USAGE = "patchbay agents list [--bindings] [--config PATH] [--json]";
-
-const BUCKET_TIER: Record<string, string> = {
-  peer: "binding.peer",
-  "peer.wildcard": "binding.peer.wildcard",
-  "guild+roles": "binding.guild+roles",
-  guild: "binding.guild",
-  team: "binding.team",
-  account: "binding.account",
-  channel: "binding.channel",
-  unmatchable: "unmatchable",
-};
 
 /** Agents, and with --bindings the bindings of each in tier order (then config order). */
 export async function agentsList(argv: string[], io: CliIo): Promise<number> {
@@ -39,10 +30,8 @@ export async function agentsList(argv: string[], io: CliIo): Promise<number> {
     const binding = normalizeBinding(raw, index);
     return binding ? [binding] : [];
   });
-  const tierRank = (bucket: string) => {
-    const rank = ROUTE_TIERS.indexOf(BUCKET_TIER[bucket] as (typeof ROUTE_TIERS)[number]);
-    return rank === -1 ? ROUTE_TIERS.length : rank;
-  };
+  const tierRank = (bucket: BindingBucket | "unmatchable") =>
+    bucket === "unmatchable" ? ROUTE_TIERS.length : ROUTE_TIERS.indexOf(BUCKET_TIERS[bucket]);
   const agents = (ids.length > 0 ? ids : [defaultId]).map((id) => {
     const entry = config.agents?.list?.find((agent) => normalizeAgentId(agent.id) === id);
     const own = bindings
@@ -50,7 +39,7 @@ export async function agentsList(argv: string[], io: CliIo): Promise<number> {
       .sort((a, b) => tierRank(a.bucket) - tierRank(b.bucket) || a.index - b.index)
       .map((binding) => ({
         index: binding.index,
-        tier: BUCKET_TIER[binding.bucket] ?? binding.bucket,
+        tier: binding.bucket === "unmatchable" ? "unmatchable" : BUCKET_TIERS[binding.bucket],
         channel: binding.channel,
         accountId: binding.accountPattern,
         ...(binding.peerKind ? { peer: `${binding.peerKind}:${binding.peerId}` } : {}),
