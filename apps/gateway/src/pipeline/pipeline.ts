@@ -1,6 +1,5 @@
 import {
   buildGroupHistoryKey,
-  buildPairingReply,
   type ChannelAdapter,
   type InboundEnvelope,
   type Logger,
@@ -24,12 +23,13 @@ import {
   type SessionStore,
 } from "../stores/index.js";
 import { decideAdmission } from "./admission.js";
-import { agentTurn } from "./agent-turn.js";
+import { agentTurn, historyFor, userTranscriptLine } from "./agent-turn.js";
 import type { ConfigSnapshot } from "./config-snapshot.js";
 import type { EventLog } from "./event-log.js";
 import type { GatewayMetrics } from "./gateway-metrics.js";
 import { contextLine, GroupHistory } from "./group-history.js";
-import { isShutdownAbort, pairingCreatedSince, type Replay } from "./replay.js";
+import { answerPairing } from "./pairing-flow.js";
+import { isShutdownAbort, type Replay } from "./replay.js";
 import { routeMessage } from "./route-message.js";
 import { keepTyping } from "./typing.js";
 
@@ -193,22 +193,16 @@ export class Pipeline {
     const admission = decideAdmission(envelope as InboundEnvelope, account, deps.pairing);
     if (admission.verdict === "drop") return dropped("blocked", admission.reason);
     if (admission.verdict === "pairing") {
-      // On replay, a request created at or after this message's receipt is this message's own:
-      // the last run created it but may have stopped before the reply with the code went out.
-      const ownRequest =
-        replay !== undefined && pairingCreatedSince(deps.pairing, envelope, replay.receivedAt);
-      if (!admission.created && !ownRequest)
-        return dropped("pairing", "pairing request pending (already answered)");
-      if (!alreadySent.pairing) {
-        const text = buildPairingReply({
-          channel: envelope.channel,
-          code: admission.code,
-          senderId: envelope.sender.id,
-        });
-        const sent = await this.#send(envelope, { text });
-        await deps.journal.markSent(key, "pairing", sent);
-      }
-      return dropped("pairing", "pairing code sent; message not processed");
+      const outcome = await answerPairing({
+        pairing: deps.pairing,
+        journal: deps.journal,
+        send: (text) => this.#send(envelope, { text }),
+        envelope,
+        request: admission,
+        replay,
+        key,
+      });
+      return dropped("pairing", outcome);
     }
 
     // 3. Route.
@@ -293,9 +287,10 @@ export class Pipeline {
       const runtime = snapshot.runtime(run.agentId);
       const sessions = await deps.sessions(run.agentId);
       const started = this.#now();
-      const history = (await sessions.history(run.sessionKey, { limit: TRANSCRIPT_HISTORY }))
-        .filter((entry) => entry.role !== "system")
-        .map((entry) => ({ role: entry.role as "user" | "assistant", text: entry.text, at: entry.at }));
+      const past = await sessions.history(run.sessionKey, { limit: TRANSCRIPT_HISTORY });
+      // A replay after a crash may find this very message already in the transcript.
+      const alreadyLogged = past.some((entry) => entry.role === "user" && entry.messageId === envelope.id);
+      const history = historyFor(past, envelope.id);
       const target = this.#target(envelope);
       const adapter = deps.adapter(envelope.channel, envelope.accountId);
       const stopTyping = keepTyping(adapter, target);
@@ -324,18 +319,9 @@ export class Pipeline {
       // The user's line is queued now (so it lands before the reply's) but not awaited before the
       // send: the journal is the durable record, and a new session's first append waits for the
       // session index on disk, which would otherwise sit in front of every first reply.
-      const userLine = sessions.append(
-        run.sessionKey,
-        {
-          role: "user",
-          text: envelope.text,
-          at: envelope.timestamp,
-          messageId: envelope.id,
-          sender: { id: envelope.sender.id, ...(envelope.sender.name ? { name: envelope.sender.name } : {}) },
-          meta: { matchedBy: route.matchedBy },
-        },
-        routeInfo,
-      );
+      const userLine = alreadyLogged
+        ? Promise.resolve()
+        : sessions.append(run.sessionKey, userTranscriptLine(envelope, route.matchedBy), routeInfo);
       // Handled here so a failure while the send is in flight is not an unhandled rejection; the
       // awaits below still throw it.
       userLine.catch(() => {});
