@@ -1,6 +1,7 @@
 import JSON5 from "json5";
 import { ConfigError, type ConfigIssue } from "../errors.js";
 import { checkChannels } from "./check-access.js";
+import { checkAccessGroups } from "./check-access-groups.js";
 import { type CheckContext, checkAgents } from "./check-agents.js";
 import { checkBindings } from "./check-bindings.js";
 import { toConfigIssues } from "./issues.js";
@@ -40,6 +41,7 @@ export function validateConfig(value: unknown, options: ValidateOptions = {}): C
   checkAgents(ctx);
   checkBindings(ctx);
   checkChannels(ctx);
+  checkAccessGroups(ctx);
   if (ctx.errors.length > 0) throw new ConfigError(ctx.errors);
   return { config: parsed.data, warnings: ctx.warnings };
 }
