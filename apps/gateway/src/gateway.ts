@@ -126,6 +126,13 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   supervisor = new AccountSupervisor({
     sink: pipeline.sink,
     logger,
+    // Replies to a replayed message go out through its account, so each account replays its
+    // unfinished messages once it is up (new ones wait behind them).
+    onStarted: (channel, accountId) => {
+      const count = pipeline.replayAccount(channel, accountId);
+      if (count > 0)
+        logger.info("replaying messages left unfinished by the last run", { channel, accountId, count });
+    },
     ...(options.supervisorBackoff ? { backoff: options.supervisorBackoff } : {}),
   });
   const accountSpecs = (current: ConfigSnapshot): AccountSpec[] =>
@@ -143,13 +150,15 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
             channel: account.channel,
             accountId: account.accountId,
             fingerprint: createHash("sha256").update(JSON.stringify(account)).digest("hex"),
-            create: () =>
-              factory.create(account, {
+            create: () => {
+              pipeline.holdUntilReplayed(account.channel, account.accountId);
+              return factory.create(account, {
                 stateDir: options.stateDir,
                 logger: accountLogger,
                 state: prefixedStore(kv, `${account.channel}/${account.accountId}/`),
                 env,
-              }),
+              });
+            },
           },
         ];
       });
@@ -161,20 +170,6 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   await supervisor.apply(accountSpecs(snapshot));
   let stopped = false;
   let stopping: Promise<void> | undefined;
-  // Replies to replayed messages go out through their accounts, so wait until those are up; a
-  // stop before then leaves them in the journal (stop() must not wait for slow starts).
-  let cancelReplay = () => {};
-  const replay = Promise.race([
-    supervisor.settled().then(() => true),
-    new Promise<false>((resolve) => {
-      cancelReplay = () => resolve(false);
-    }),
-  ]).then((settled) => {
-    if (!settled || stopped) return;
-    const replayed = pipeline.replayPending();
-    if (replayed > 0) logger.info("replaying messages left unfinished by the last run", { count: replayed });
-  });
-
   const reloadOnce = async (): Promise<boolean> => {
     if (stopped) return false;
     let next: ConfigSnapshot;
@@ -240,8 +235,6 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       stopping ??= (async () => {
         stopped = true;
         watcher?.close();
-        cancelReplay();
-        await replay;
         // Every lane turn belongs to a message the pipeline tracks, so this bounds the lanes too.
         await drain();
         // A reload still applying is harmless: the stopped supervisor ignores it.

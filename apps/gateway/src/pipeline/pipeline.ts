@@ -74,6 +74,10 @@ export class Pipeline {
   readonly #deps: PipelineDeps;
   readonly #history = new GroupHistory();
   readonly #inFlight = new Set<Promise<void>>();
+  /** New messages of accounts whose unfinished ones are not replayed yet, in arrival order. */
+  readonly #held = new Map<string, JournaledEnvelope[]>();
+  /** Accounts already registered for replay (each replays once per run). */
+  readonly #replayed = new Set<string>();
   readonly #now: () => number;
   #closing = false;
 
@@ -102,12 +106,32 @@ export class Pipeline {
       return;
     }
     this.#deps.metrics.inbound.inc({ channel: envelope.channel, account: envelope.accountId });
+    const account = `${envelope.channel}/${envelope.accountId}`;
+    const held = this.#held.get(account);
+    if (held) {
+      // The account's older, unfinished messages go first (see replayAccount).
+      held.push(envelope);
+      return;
+    }
     this.#track(this.#process(envelope));
   };
 
-  /** Re-runs messages received but not finished before the last stop or crash. */
-  replayPending(): number {
-    const pending = this.#deps.journal.pending();
+  /**
+   * Re-runs an account's messages that a previous run received but did not finish, once that
+   * account is up again (its replies go out through it), then the account's new messages that
+   * arrived meanwhile, so a conversation is answered in order. Later calls do nothing.
+   */
+  replayAccount(channel: string, accountId: string): number {
+    const account = `${channel}/${accountId}`;
+    const held = this.#held.get(account);
+    if (!held) return 0;
+    const heldKeys = new Set(held.map((envelope) => journalKey(envelope)));
+    const pending = this.#deps.journal
+      .pending()
+      .filter(
+        (entry) =>
+          `${entry.envelope.channel}/${entry.envelope.accountId}` === account && !heldKeys.has(entry.key),
+      );
     for (const entry of pending) {
       if (entry.replays > MAX_REPLAYS) {
         void this.#deps.journal.markDone(entry.key, { status: "failed", reason: "replay-limit" });
@@ -116,7 +140,16 @@ export class Pipeline {
       }
       this.#track(this.#process(entry.envelope, { sent: entry.sent, receivedAt: entry.receivedAt }));
     }
+    this.#held.delete(account);
+    for (const envelope of held) this.#track(this.#process(envelope));
     return pending.length;
+  }
+
+  /** Holds an account's new messages until replayAccount has queued its unfinished ones. */
+  holdUntilReplayed(channel: string, accountId: string): void {
+    const account = `${channel}/${accountId}`;
+    if (!this.#replayed.has(account) && !this.#held.has(account)) this.#held.set(account, []);
+    this.#replayed.add(account);
   }
 
   /**

@@ -29,6 +29,8 @@ export interface AccountSupervisorOptions {
   backoff?: BackoffOptions;
   /** A start() still pending after this long counts as failed and is retried. Default 60 s. */
   startTimeoutMs?: number;
+  /** Called after every successful start of an account (the gateway replays its journal then). */
+  onStarted?: (channel: string, accountId: string) => void;
   now?: () => number;
 }
 
@@ -211,6 +213,7 @@ class AccountRunner {
       this.#started = true;
       this.#backoff.reset();
       this.#logger.info("account started");
+      this.#options.onStarted?.(this.spec.channel, this.spec.accountId);
     } catch (error) {
       const failure = toGatewayError(error);
       const failed = this.adapter;
