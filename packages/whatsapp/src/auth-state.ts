@@ -116,8 +116,13 @@ async function secureDir(dir: string): Promise<void> {
   if (!info.isDirectory()) throw new GatewayError("STATE_ERROR", "the WhatsApp auth path is not a directory");
   await chmod(dir, DIR_MODE);
   for (const entry of await readdir(dir, { withFileTypes: true })) {
-    if (entry.isFile()) await chmod(join(dir, entry.name), FILE_MODE);
+    // A write of a socket still closing may rename its temp file away between readdir and chmod.
+    if (entry.isFile()) await chmod(join(dir, entry.name), FILE_MODE).catch(ignoreMissing);
   }
+}
+
+function ignoreMissing(error: unknown): void {
+  if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
 }
 
 /**
