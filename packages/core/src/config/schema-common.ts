@@ -99,3 +99,27 @@ export const UrlString = z.string().refine((value) => {
     return false;
   }
 }, "Expected an absolute http(s):// or ws(s):// URL");
+
+/**
+ * The legacy `dm` block of Discord and Slack (spec §1.3): `dm.policy`/`dm.allowFrom` are the older
+ * spelling of dmPolicy/allowFrom; `groupEnabled` admits group DMs / MPIMs.
+ */
+export const legacyDmShape = {
+  enabled: z.boolean().optional(),
+  policy: DmPolicy.optional(),
+  allowFrom: IdList.optional(),
+  groupEnabled: z.boolean().optional(),
+  groupChannels: IdList.optional(),
+};
+
+/**
+ * A channel's config section: every account key at channel level (inherited by accounts), plus
+ * `accounts.<id>` with the same keys and `defaultAccount`.
+ */
+export function channelSection<T extends z.ZodRawShape>(shape: T, account: z.ZodObject<T, z.core.$strict>) {
+  return strictObject({
+    ...shape,
+    accounts: z.record(z.string(), account).optional(),
+    defaultAccount: z.string().optional(),
+  });
+}

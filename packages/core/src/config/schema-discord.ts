@@ -1,9 +1,10 @@
 import { z } from "zod";
 import {
+  channelSection,
   commonAccountShape,
   commonPassiveAccountShape,
-  DmPolicy,
   IdList,
+  legacyDmShape,
   SecretInputSchema,
   ToolPolicy,
   ToolsBySender,
@@ -12,13 +13,7 @@ import {
 import { knownKeys, strictObject } from "./strict.js";
 
 /** Legacy `dm` block (spec §1.3): `dm.policy`/`dm.allowFrom` are the older spelling of dmPolicy/allowFrom. */
-export const DiscordDm = strictObject({
-  enabled: z.boolean().optional(),
-  policy: DmPolicy.optional(),
-  allowFrom: IdList.optional(),
-  groupEnabled: z.boolean().optional(),
-  groupChannels: IdList.optional(),
-});
+export const DiscordDm = strictObject(legacyDmShape);
 
 export const DiscordGuildChannel = strictObject({
   allow: z.boolean().optional(),
@@ -92,9 +87,5 @@ const discordAccountShape = {
 export const DiscordAccountConfig = strictObject(discordAccountShape);
 export type DiscordAccountConfig = z.infer<typeof DiscordAccountConfig>;
 
-export const DiscordChannelConfig = strictObject({
-  ...discordAccountShape,
-  accounts: z.record(z.string(), DiscordAccountConfig).optional(),
-  defaultAccount: z.string().optional(),
-});
+export const DiscordChannelConfig = channelSection(discordAccountShape, DiscordAccountConfig);
 export type DiscordChannelConfig = z.infer<typeof DiscordChannelConfig>;

@@ -1,9 +1,10 @@
 import { z } from "zod";
 import {
+  channelSection,
   commonAccountShape,
   commonPassiveAccountShape,
-  DmPolicy,
   IdList,
+  legacyDmShape,
   SecretInputSchema,
   ToolPolicy,
   ToolsBySender,
@@ -11,14 +12,7 @@ import {
 } from "./schema-common.js";
 import { knownKeys, strictObject } from "./strict.js";
 
-export const SlackDm = strictObject({
-  enabled: z.boolean().optional(),
-  policy: DmPolicy.optional(),
-  allowFrom: IdList.optional(),
-  groupEnabled: z.boolean().optional(),
-  groupChannels: IdList.optional(),
-  replyToMode: z.unknown().optional(),
-});
+export const SlackDm = strictObject({ ...legacyDmShape, replyToMode: z.unknown().optional() });
 
 /** `channels.<channelId>`: keys must be channel ids (names only with dangerouslyAllowNameMatching). */
 export const SlackChannelEntry = strictObject({
@@ -64,9 +58,5 @@ const slackAccountShape = {
 export const SlackAccountConfig = strictObject(slackAccountShape);
 export type SlackAccountConfig = z.infer<typeof SlackAccountConfig>;
 
-export const SlackChannelConfig = strictObject({
-  ...slackAccountShape,
-  accounts: z.record(z.string(), SlackAccountConfig).optional(),
-  defaultAccount: z.string().optional(),
-});
+export const SlackChannelConfig = channelSection(slackAccountShape, SlackAccountConfig);
 export type SlackChannelConfig = z.infer<typeof SlackChannelConfig>;

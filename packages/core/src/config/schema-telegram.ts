@@ -1,5 +1,6 @@
 import { z } from "zod";
 import {
+  channelSection,
   commonAccountShape,
   commonPassiveAccountShape,
   GroupPolicy,
@@ -69,9 +70,5 @@ const telegramAccountShape = {
 export const TelegramAccountConfig = strictObject(telegramAccountShape);
 export type TelegramAccountConfig = z.infer<typeof TelegramAccountConfig>;
 
-export const TelegramChannelConfig = strictObject({
-  ...telegramAccountShape,
-  accounts: z.record(z.string(), TelegramAccountConfig).optional(),
-  defaultAccount: z.string().optional(),
-});
+export const TelegramChannelConfig = channelSection(telegramAccountShape, TelegramAccountConfig);
 export type TelegramChannelConfig = z.infer<typeof TelegramChannelConfig>;

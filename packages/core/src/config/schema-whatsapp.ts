@@ -1,5 +1,6 @@
 import { z } from "zod";
 import {
+  channelSection,
   commonAccountShape,
   commonPassiveAccountShape,
   GroupPolicy,
@@ -37,9 +38,5 @@ const whatsAppAccountShape = {
 export const WhatsAppAccountConfig = strictObject(whatsAppAccountShape);
 export type WhatsAppAccountConfig = z.infer<typeof WhatsAppAccountConfig>;
 
-export const WhatsAppChannelConfig = strictObject({
-  ...whatsAppAccountShape,
-  accounts: z.record(z.string(), WhatsAppAccountConfig).optional(),
-  defaultAccount: z.string().optional(),
-});
+export const WhatsAppChannelConfig = channelSection(whatsAppAccountShape, WhatsAppAccountConfig);
 export type WhatsAppChannelConfig = z.infer<typeof WhatsAppChannelConfig>;
